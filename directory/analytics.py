@@ -1,0 +1,75 @@
+"""The search log: what residents looked for and how much they found, with no personal data.
+
+Postcodes are cut to their outcode and emails and phone numbers are removed before anything
+is written, so the partnership can study unmet need without holding anyone's details.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from directory import postcodes
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.IGNORECASE)
+_PHONE = re.compile(r"(?<!\w)(\+?\d[\d\s().-]{7,}\d)(?!\w)")
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
+FEW_RESULTS = 2
+
+
+def scrub(text: str) -> str:
+    """Text with emails, phone numbers and the second half of postcodes taken out."""
+    text = _EMAIL.sub("[email]", text)
+    text = _POSTCODE.sub(lambda m: m.group(1).upper(), text)
+    return _PHONE.sub("[phone]", text).strip()
+
+
+def log_search(
+    db: sqlite_utils.Database,
+    text: str,
+    result_count: int,
+    language: str | None = None,
+    postcode: str | None = None,
+    filters: dict[str, Any] | None = None,
+    mode: str = "hybrid",
+    at: datetime | None = None,
+) -> None:
+    """Record one search. Only the outcode of a postcode is kept."""
+    kept = {k: v for k, v in (filters or {}).items() if v not in (None, False, "", [])}
+    db["search_log"].insert({
+        "searched_at": (at or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "query": scrub(text)[:200],
+        "language": language,
+        "outcode": postcodes.outcode_of(postcode) if postcode else None,
+        "filters": json.dumps(kept, sort_keys=True) if kept else None,
+        "result_count": result_count,
+        "mode": mode,
+    })
+
+
+@dataclass
+class Gap:
+    query: str
+    language: str | None
+    month: str
+    searches: int
+    best_result_count: int
+
+
+def gaps(db: sqlite_utils.Database, few: int = FEW_RESULTS, since: str | None = None) -> list[Gap]:
+    """Needs residents searched for and found nothing or little, most often searched first."""
+    sql = (
+        "select lower(query), language, substr(searched_at, 1, 7) as month, count(*), max(result_count) "
+        "from search_log where query != '' and result_count <= ? "
+    )
+    params: list[Any] = [few]
+    if since:
+        sql += "and searched_at >= ? "
+        params.append(since)
+    sql += "group by lower(query), language, month order by count(*) desc, month desc, lower(query)"
+    return [Gap(*row) for row in db.execute(sql, params)]

@@ -1,0 +1,48 @@
+"""Opening the directory's SQLite database, ready to use and at the newest schema."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from directory.migrations import migrate
+
+DEFAULT_DB_PATH = Path("var") / "portal.db"
+
+
+def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: the one asked for, else `PORTAL_DB`, else `var/portal.db`."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("PORTAL_DB") or DEFAULT_DB_PATH)
+
+
+def open_db(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the database in WAL mode and apply pending migrations."""
+    file = database_path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(file)
+    db.conn.execute("pragma busy_timeout = 5000")
+    db.enable_wal()
+    migrate(db)
+    return db
+
+
+def generation(db: sqlite_utils.Database) -> int:
+    """A counter bumped whenever listings change, so in-memory caches know to reload."""
+    row = db.execute("select value from meta where key = 'generation'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_generation(db: sqlite_utils.Database) -> None:
+    db.execute("update meta set value = cast(value as integer) + 1 where key = 'generation'")
+
+
+def connect(path: str | os.PathLike[str]) -> sqlite_utils.Database:
+    """A connection to an already-migrated database, cheap enough to open per request."""
+    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
+    db.conn.execute("pragma busy_timeout = 5000")
+    return db

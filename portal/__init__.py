@@ -1,0 +1,1 @@
+"""The resident portal and the partners' API, on top of the directory."""

@@ -1,0 +1,202 @@
+"""`portal`: the front door for everything make does. Each command is a thin shell over a library call."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from directory import analytics, index, oruk, seed
+from directory.embeddings import load_embedder
+from directory.postcodes import PostcodeError
+from directory.search import SearchInputError, SearchQuery, search
+from directory.store import database_path, open_db
+
+app = typer.Typer(help="Neighbourhood Portal: the directory, its search and the resident portal.",
+                  no_args_is_help=True)
+directory_app = typer.Typer(help="Import, export, search and index the directory.", no_args_is_help=True)
+app.add_typer(directory_app, name="directory")
+
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="Database file (default: $PORTAL_DB or var/portal.db).")]
+
+
+@app.callback()
+def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show informational logs.")] = False) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@contextmanager
+def _progress(label: str, total: int):  # noqa: ANN202 - yields an advance(n) callable
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, transient=False)
+    with bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _embed(db, label: str = "Embedding listings") -> int:  # noqa: ANN001
+    embedder = load_embedder()
+    if embedder is None:
+        err.print("[yellow]No embedding model could load: search will use keywords only.[/yellow]")
+        return 0
+    stale = len(index.stale_documents(db, embedder))
+    with _progress(f"{label} ({embedder.name})", stale) as advance:
+        return index.refresh_embeddings(db, embedder, advance)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the portal and the API."""
+    import uvicorn
+
+    from portal.app import create_app
+    from portal.settings import Settings
+
+    settings = Settings(db=database_path(db), host=host, port=port)
+    out.print(f"Neighbourhood Portal: http://{host}:{port}/  (database {settings.db})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@directory_app.command("import")
+def import_(file: Annotated[Path, typer.Argument(help="An Open Referral UK JSON feed (3.0 or 1.x).")],
+            db: DbOption = None) -> None:
+    """Import an Open Referral UK feed: all records or none."""
+    try:
+        records = oruk.read_feed_file(file)
+    except oruk.FeedError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    database = open_db(db)
+    try:
+        with _progress("Importing listings", len(records)) as advance:
+            report = oruk.import_services(database, records, advance)
+    except oruk.ImportRejected as rejected:
+        err.print(f"[red]{rejected}[/red]", highlight=False)
+        raise typer.Exit(1) from rejected
+    out.print(f"Imported {report.created + report.updated} listings "
+              f"({report.created} new, {report.updated} updated) into {database_path(db)}.")
+    embedded = _embed(database)
+    out.print(f"Embedded {embedded} changed listings.")
+
+
+@directory_app.command("export")
+def export(file: Annotated[Path, typer.Argument(help="Where to write the Open Referral UK JSON.")],
+           db: DbOption = None) -> None:
+    """Export every listing as Open Referral UK 3.0 JSON (the format import reads)."""
+    records = oruk.export_services(open_db(db))
+    oruk.write_feed(records, file)
+    out.print(f"Exported {len(records)} listings to {file}.")
+
+
+@directory_app.command("seed")
+def seed_(db: DbOption = None,
+          force: Annotated[bool, typer.Option(help="Load even if the directory already has listings.")] = False
+          ) -> None:
+    """Load the Lewisham demonstration directory, unless the directory already has listings."""
+    database = open_db(db)
+    count = database["services"].count
+    if count and not force:
+        out.print(f"The directory already has {count} listings: demonstration data not loaded (use --force).")
+    else:
+        records = seed.demo_records()
+        with _progress("Loading demonstration listings", len(records)) as advance:
+            report = seed.load_demo(database, advance)
+        out.print(f"Loaded {report.created + report.updated} demonstration listings.")
+    embedded = _embed(database)
+    out.print(f"Embedded {embedded} changed listings.")
+
+
+@directory_app.command()
+def reindex(db: DbOption = None,
+            full: Annotated[bool, typer.Option(help="Recompute every embedding, not just changed ones.")] = False
+            ) -> None:
+    """Rebuild the full-text index and embed listings that changed."""
+    database = open_db(db)
+    with database.atomic():
+        if full:
+            database.execute("delete from service_embeddings")
+        count = index.refresh_text_index(database)
+    out.print(f"Full-text index: {count} listings.")
+    embedded = _embed(database)
+    out.print(f"Embedded {embedded} listings.")
+
+
+@directory_app.command("search")
+def search_(
+    text: Annotated[str, typer.Argument(help="What the resident needs, in any language.")] = "",
+    postcode: Annotated[str | None, typer.Option(help="Sort or limit by distance from this postcode.")] = None,
+    near_km: Annotated[float | None, typer.Option("--near-km", help="Only listings within N km.")] = None,
+    category: Annotated[list[str] | None, typer.Option(help="Category code, e.g. money-debt (repeatable).")] = None,
+    neighbourhood: Annotated[str | None, typer.Option(help="Neighbourhood number or name.")] = None,
+    free: Annotated[bool, typer.Option("--free", help="Only free listings.")] = False,
+    open_now: Annotated[bool, typer.Option("--open-now", help="Only listings open now (London time).")] = False,
+    language: Annotated[str | None, typer.Option(help="A language spoken at the service.")] = None,
+    sort: Annotated[str, typer.Option(help="relevance or distance.")] = "relevance",
+    limit: Annotated[int, typer.Option(help="How many results.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Search the directory the way the portal does."""
+    database = open_db(db)
+    query = SearchQuery(text=text, categories=category or [], neighbourhood=neighbourhood, free_only=free,
+                        open_now=open_now, language=language, postcode=postcode, near_km=near_km,
+                        sort=sort, limit=limit)
+    try:
+        results = search(database, query, load_embedder())
+    except (SearchInputError, PostcodeError) as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from error
+    analytics.log_search(database, text, results.total, postcode=postcode, mode=results.mode,
+                         filters={"category": category, "free": free, "open_now": open_now})
+    if as_json:
+        payload = {"total": results.total, "mode": results.mode, "results": [
+            {"id": h.listing.id, "name": h.listing.name, "summary": h.listing.summary, "score": round(h.score, 5),
+             "matched_by": h.matched_by, "distance_km": None if h.distance_km is None else round(h.distance_km, 2),
+             "open_now": h.open_now} for h in results.hits]}
+        out.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+    table = Table(title=f"{results.total} found ({results.mode} search)")
+    for column in ("Name", "What it is", "Distance", "Open now"):
+        table.add_column(column)
+    for hit in results.hits:
+        distance = "" if hit.distance_km is None else f"{hit.distance_km:.1f} km"
+        table.add_row(hit.listing.name, hit.listing.summary, distance, "yes" if hit.open_now else "")
+    out.print(table)
+
+
+@directory_app.command("gaps")
+def gaps(db: DbOption = None,
+         few: Annotated[int, typer.Option(help="Count searches with this many results or fewer.")] = 2,
+         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Needs residents searched for and found nothing or little."""
+    found = analytics.gaps(open_db(db), few=few)
+    if as_json:
+        out.print_json(json.dumps([asdict(g) for g in found], ensure_ascii=False))
+        return
+    table = Table(title="Searches that found little")
+    for column in ("Search", "Language", "Month", "Times", "Most results"):
+        table.add_column(column)
+    for gap in found:
+        table.add_row(gap.query, gap.language or "", gap.month, str(gap.searches), str(gap.best_result_count))
+    out.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

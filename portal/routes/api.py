@@ -1,0 +1,134 @@
+"""The read-only Open Referral UK 3.0 API under /api/v1, as partners' systems and the bot call it."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import sqlite_utils
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from directory import analytics
+from directory.embeddings import Embedder
+from directory.postcodes import PostcodeError
+from directory.schema import LOCATION, SERVICE, SERVICE_AT_LOCATION, TAXONOMY, TAXONOMY_TERM
+from directory.search import SearchInputError, SearchQuery, search
+from directory.services import load_service
+from portal.dependencies import get_db, get_embedder, get_settings
+from portal.settings import Settings
+
+router = APIRouter(prefix="/api/v1", tags=["Open Referral UK 3.0"])
+
+Db = Annotated[sqlite_utils.Database, Depends(get_db)]
+Page = Annotated[int, Query(ge=1, description="Page number, from 1.")]
+PerPage = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 100).")]
+
+_LIST_FIELDS = tuple(c for c in SERVICE.columns if c not in ("publication_status",))
+
+
+def _page(contents: list[dict[str, Any]], total: int, page: int, per_page: int) -> dict[str, Any]:
+    """An ORUK 3.0 page around a slice of results."""
+    pages = max(1, math.ceil(total / per_page))
+    return {"total_items": total, "total_pages": pages, "page_number": page, "size": len(contents),
+            "first_page": page == 1, "last_page": page >= pages, "empty": total == 0, "contents": contents}
+
+
+def _row_to_json(table, row: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001 - a schema.Table
+    return {table.key_for(c): row[c] for c in table.columns if row.get(c) is not None}
+
+
+def _service_summary(db: sqlite_utils.Database, service_id: str) -> dict[str, Any]:
+    """A service's one-to-one fields and its organisation: the ORUK list shape."""
+    row = next(db["services"].rows_where("id = ?", [service_id]))
+    item = {k: v for k, v in _row_to_json(SERVICE, row).items() if k in {SERVICE.key_for(c) for c in _LIST_FIELDS}}
+    item.pop("publication_status", None)
+    org = list(db["organizations"].rows_where("id = ?", [row["organization_id"]]))
+    if org:
+        item["organization"] = _row_to_json(SERVICE.nested[0].table, org[0])
+    return item
+
+
+@router.get("/", summary="About this API")
+def about() -> dict[str, str]:
+    return {"version": "3.0", "profile": "https://openreferraluk.org/", "openapi_url": "/openapi.json"}
+
+
+@router.get("/services", summary="Search services (paged)")
+def list_services(
+    db: Db,
+    embedder: Annotated[Embedder | None, Depends(get_embedder)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    text: Annotated[str | None, Query(description="What is needed, in any language.")] = None,
+    search_text: Annotated[str | None, Query(alias="search", description="Same as text (ORUK name).")] = None,
+    taxonomy_term_id: Annotated[str | None, Query(description="A taxonomy term id or category code.")] = None,
+    postcode: Annotated[str | None, Query(description="Sort by distance from this postcode.")] = None,
+    proximity: Annotated[float | None, Query(gt=0, description="Only within this many metres of the postcode.")] = None,
+    neighbourhood: Annotated[str | None, Query(description="Neighbourhood number or name.")] = None,
+    free: Annotated[bool, Query(description="Only free services.")] = False,
+    open_now: Annotated[bool, Query(description="Only services open now, London time.")] = False,
+    language: Annotated[str | None, Query(description="A language spoken at the service.")] = None,
+    lang: Annotated[str | None, Query(description="The language the person searched in (for the search log).")] = None,
+    page: Page = 1,
+    per_page: PerPage = 10,
+) -> dict[str, Any]:
+    words = (text or search_text or "").strip()
+    query = SearchQuery(
+        text=words, categories=[taxonomy_term_id] if taxonomy_term_id else [], neighbourhood=neighbourhood,
+        free_only=free, open_now=open_now, language=language, postcode=postcode,
+        near_km=proximity / 1000 if proximity else None, sort="distance" if postcode and not words else "relevance",
+        limit=per_page, offset=(page - 1) * per_page,
+    )
+    try:
+        results = search(db, query, embedder)
+    except (SearchInputError, PostcodeError) as error:
+        raise HTTPException(status_code=400, detail=str(error)) from error
+    if settings.log_searches:
+        analytics.log_search(db, words, results.total, language=lang, postcode=postcode, mode=results.mode,
+                             filters={"taxonomy_term_id": taxonomy_term_id, "neighbourhood": neighbourhood,
+                                      "free": free, "open_now": open_now, "language": language,
+                                      "proximity": proximity})
+    contents = [_service_summary(db, hit.listing.id) for hit in results.hits]
+    return _page(contents, results.total, page, per_page)
+
+
+@router.get("/services/{service_id}", summary="One service, fully nested")
+def get_service(service_id: str, db: Db) -> dict[str, Any]:
+    record = load_service(db, service_id)
+    if record is None or record.get("publication_status") != "published":
+        raise HTTPException(status_code=404, detail="No published service has this id.")
+    record.pop("publication_status", None)
+    return record
+
+
+@router.get("/taxonomies", summary="Taxonomies (paged)")
+def list_taxonomies(db: Db, page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
+    total = db["taxonomies"].count
+    rows = db["taxonomies"].rows_where(order_by="name", limit=per_page, offset=(page - 1) * per_page)
+    return _page([_row_to_json(TAXONOMY, r) for r in rows], total, page, per_page)
+
+
+@router.get("/taxonomy_terms", summary="Taxonomy terms (paged)")
+def list_taxonomy_terms(
+    db: Db, taxonomy_id: Annotated[str | None, Query()] = None, page: Page = 1, per_page: PerPage = 50
+) -> dict[str, Any]:
+    where, params = ("taxonomy_id = ?", [taxonomy_id]) if taxonomy_id else (None, [])
+    total = db["taxonomy_terms"].count_where(where, params) if where else db["taxonomy_terms"].count
+    rows = db["taxonomy_terms"].rows_where(where, params, order_by="name", limit=per_page,
+                                           offset=(page - 1) * per_page)
+    return _page([_row_to_json(TAXONOMY_TERM, r) for r in rows], total, page, per_page)
+
+
+@router.get("/service_at_locations", summary="Services at locations (paged)")
+def list_service_at_locations(db: Db, page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
+    published = "service_id in (select id from services where publication_status = 'published')"
+    total = db["service_at_locations"].count_where(published)
+    rows = db["service_at_locations"].rows_where(published, order_by="rowid", limit=per_page,
+                                                 offset=(page - 1) * per_page)
+    contents = []
+    for row in rows:
+        item = _row_to_json(SERVICE_AT_LOCATION, row)
+        location = list(db["locations"].rows_where("id = ?", [row["location_id"]]))
+        if location:
+            item["location"] = _row_to_json(LOCATION, location[0])
+        contents.append(item)
+    return _page(contents, total, page, per_page)

@@ -1,0 +1,27 @@
+"""The search log keeps what was needed and how much was found, never who asked."""
+
+from directory import analytics
+
+
+def test_emails_phone_numbers_and_full_postcodes_are_stripped() -> None:
+    text = "help JANE.DOE@EXAMPLE.ORG call 020 7946 0123 or +44 7700 900123, I live at se6 4ru"
+    scrubbed = analytics.scrub(text)
+    assert "JANE" not in scrubbed and "7946" not in scrubbed and "900123" not in scrubbed
+    assert "4RU" not in scrubbed.upper() and "SE6" in scrubbed
+    assert scrubbed == "help [email] call [phone] or [phone], I live at SE6"
+
+
+def test_a_logged_search_keeps_only_the_outcode_and_the_filters_used(db) -> None:  # noqa: ANN001
+    analytics.log_search(db, "rent arrears", 3, language="pl", postcode="SE13 6LH",
+                         filters={"free": True, "open_now": False, "category": None})
+    [row] = db["search_log"].rows
+    assert (row["query"], row["language"], row["outcode"], row["result_count"]) == ("rent arrears", "pl", "SE13", 3)
+    assert row["filters"] == '{"free": true}'
+
+
+def test_gaps_list_needs_that_found_little_most_searched_first(db) -> None:  # noqa: ANN001
+    for text, found in [("sign language café", 0), ("Sign language café", 0), ("debt advice", 5),
+                        ("allotments", 1), ("swimming for seniors", 3)]:
+        analytics.log_search(db, text, found, language="en")
+    gaps = analytics.gaps(db, few=2)
+    assert [(g.query, g.searches) for g in gaps] == [("sign language café", 2), ("allotments", 1)]

@@ -24,12 +24,8 @@ BATCH = 32
 class Document:
     service_id: str
     name: str
-    body: str
-
-    @property
-    def passage(self) -> str:
-        """The text embedded for meaning search: name first, as residents recognise names."""
-        return f"{self.name}. {self.body}"
+    body: str  # everything a word might match: organisation, languages, places
+    passage: str  # what the listing is about, for meaning; addresses and language lists only blur it
 
 
 _DOCUMENT_SQL = """
@@ -57,10 +53,10 @@ def documents(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> li
         sql += f" where s.id in ({','.join('?' * len(params))})"
     out = []
     for sid, name, alternate, description, eligibility, org, categories, languages, places in db.execute(sql, params):
-        parts = [alternate, description, eligibility and f"Who it is for: {eligibility}",
-                 categories and f"Help with: {categories}", org and f"Run by {org}",
-                 languages and f"Languages: {languages}", places and f"Where: {places}"]
-        out.append(Document(sid, name, " ".join(p for p in parts if p)))
+        about = [description, eligibility and f"Who it is for: {eligibility}", categories and f"Help with: {categories}"]
+        where = [org and f"Run by {org}", languages and f"Languages: {languages}", places and f"Where: {places}"]
+        passage = " ".join(p for p in [f"{name}.", *about] if p)
+        out.append(Document(sid, name, " ".join(p for p in [alternate, *about, *where] if p), passage))
     return out
 
 

@@ -1,0 +1,56 @@
+# Neighbourhood Portal: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORTAL := $(BIN)/portal
+# Extra pip arguments for torch, e.g. a CPU-only wheel index on a laptop without one on disk.
+TORCH_PIP_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help install run seed serve test lint bench
+
+help:
+	@echo "make run    install, load the demonstration directory, build the index, serve http://$(HOST):$(PORT)/"
+	@echo "make test   install, then run the whole test suite"
+	@echo "make bench  measure search speed and quality, writing bench/results.md"
+	@echo "make lint   ruff"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' || \
+	  { echo "Python 3.11+ is needed: install it (e.g. 'pyenv install 3.11') or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when pyproject.toml changes; torch first so nothing pulls a CUDA build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0 $(TORCH_PIP_ARGS)
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+seed: install
+	$(PORTAL) directory seed
+
+serve: install
+	$(PORTAL) serve --host $(HOST) --port $(PORT)
+
+run: seed serve
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python -m bench.run

@@ -1,0 +1,1 @@
+"""Benchmarks for `make bench`: speed and quality figures written to bench/results.md."""

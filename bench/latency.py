@@ -1,0 +1,90 @@
+"""Index build time and search latency (query embedding included) at several directory sizes."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import synthetic
+from directory import index, oruk
+from directory.corpus import corpus
+from directory.embeddings import Embedder
+from directory.search import SearchQuery, _query_vector, search
+from directory.store import open_db
+
+SIZES = (1000, 5000, 20000)
+QUERIES = [
+    "I can't pay my rent", "food bank", "someone to talk to about my anxiety", "blood pressure check",
+    "help for carers", "youth clinic sexual health", "debt advice near me", "autism assessment for my son",
+    "nie mogę zapłacić czynszu", "ayuda con las facturas", "yalnız yaşayan annem için destek",
+    "caawimaad lacag", "aide pour trouver un emploi", "أحتاج مساعدة في السكن", "family hub", "art class",
+    "housing advice", "lonely older man", "benefits check", "job club",
+]
+
+
+@dataclass
+class SizeResult:
+    listings: int
+    import_s: float
+    embed_s: float
+    first_load_ms: float
+    p50_ms: float
+    p95_ms: float
+    filtered_p50_ms: float
+    filtered_p95_ms: float
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _timed_searches(db, embedder: Embedder, make_query) -> list[float]:  # noqa: ANN001
+    times = []
+    for round_ in range(5):
+        for text in QUERIES:
+            _query_vector.cache_clear()  # every search pays for its own query embedding
+            start = time.perf_counter()
+            search(db, make_query(f"{text}" if round_ == 0 else f"{text} {round_}"), embedder)
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def measure(size: int, embedder: Embedder, workdir: Path) -> SizeResult:
+    db = open_db(workdir / f"bench-{size}.db")
+    records = synthetic.listings(size)
+    start = time.perf_counter()
+    oruk.import_services(db, records)
+    import_s = time.perf_counter() - start
+    start = time.perf_counter()
+    index.refresh_embeddings(db, embedder)
+    embed_s = time.perf_counter() - start
+    start = time.perf_counter()
+    corpus(db, embedder)
+    first_load_ms = (time.perf_counter() - start) * 1000
+    search(db, SearchQuery(text="warm up"), embedder)
+    plain = _timed_searches(db, embedder, lambda t: SearchQuery(text=t))
+    filtered = _timed_searches(db, embedder, lambda t: SearchQuery(text=t, postcode="SE6 4RU", near_km=3,
+                                                                   free_only=True, open_now=False))
+    db.close()
+    return SizeResult(size, import_s, embed_s, first_load_ms, statistics.median(plain), _percentile(plain, 0.95),
+                      statistics.median(filtered), _percentile(filtered, 0.95))
+
+
+def run(embedder: Embedder, sizes: tuple[int, ...] = SIZES) -> list[SizeResult]:
+    with tempfile.TemporaryDirectory() as folder:
+        return [measure(size, embedder, Path(folder)) for size in sizes]
+
+
+def table(results: list[SizeResult]) -> str:
+    rows = ["| listings | import (s) | embed all (s) | index build total (s) | load into memory (ms) | "
+            "search p50 (ms) | search p95 (ms) | with postcode + filters p50 / p95 (ms) |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        rows.append(f"| {r.listings:,} | {r.import_s:.1f} | {r.embed_s:.1f} | {r.import_s + r.embed_s:.1f} | "
+                    f"{r.first_load_ms:.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
+                    f"{r.filtered_p50_ms:.1f} / {r.filtered_p95_ms:.1f} |")
+    return "\n".join(rows)

@@ -1,0 +1,77 @@
+"""`make bench`: run every benchmark and write bench/results.md.
+
+    python -m bench.run                  # everything (about 15 minutes on 2 cores)
+    python -m bench.run --only relevance # one section; the others keep their last figures
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from bench import crosslingual, latency, relevance  # noqa: E402
+from directory import index, seed  # noqa: E402
+from directory.embeddings import load_embedder  # noqa: E402
+from directory.store import open_db  # noqa: E402
+
+RESULTS = Path(__file__).with_name("results.md")
+SECTIONS = ("latency", "crosslingual", "relevance")
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def _section(name: str) -> str:
+    embedder = load_embedder()
+    if name == "latency":
+        return latency.table(latency.run(embedder))
+    if name == "crosslingual":
+        return crosslingual.table(crosslingual.run())
+    with tempfile.TemporaryDirectory() as folder:
+        db = open_db(Path(folder) / "seed.db")
+        seed.load_demo(db)
+        index.refresh_embeddings(db, embedder)
+        return relevance.table(relevance.run(db, embedder))
+
+
+def _replace(document: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n_Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}._\n\n{body}\n{end}"
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    return pattern.sub(lambda _: block, document) if pattern.search(document) else f"{document}\n{block}\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=SECTIONS, action="append")
+    wanted = parser.parse_args().only or list(SECTIONS)
+    document = RESULTS.read_text(encoding="utf-8")
+    for name in wanted:
+        started = time.perf_counter()
+        print(f"bench: {name} ...", flush=True)
+        document = _replace(document, name, _section(name))
+        RESULTS.write_text(document, encoding="utf-8")
+        print(f"bench: {name} done in {time.perf_counter() - started:.0f} s", flush=True)
+    print(f"bench: wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""The `portal` command: import, export, seed, search, reindex and gaps, as an operator types them."""
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from directory.store import open_db
+from portal.cli import app
+from tests.builders import service
+
+runner = CliRunner()
+
+
+def write(path: Path, records: list) -> Path:  # noqa: ANN001
+    path.write_text(json.dumps(records), encoding="utf-8")
+    return path
+
+
+def test_import_then_search_from_the_command_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "portal.db")
+    feed = write(tmp_path / "feed.json", [service("debt", "Lewisham Money Advice", "Help with rent arrears.",
+                                                  ("money-debt",))])
+    result = runner.invoke(app, ["directory", "import", str(feed), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "Imported 1 listings (1 new, 0 updated)" in result.output
+    found = runner.invoke(app, ["directory", "search", "behind on my rent", "--json", "--db", db])
+    assert found.exit_code == 0, found.output
+    payload = json.loads(found.stdout)
+    assert payload["results"][0]["name"] == "Lewisham Money Advice" and payload["total"] == 1
+
+
+def test_a_bad_file_is_refused_with_each_problem_and_nothing_changes(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setenv("PORTAL_DB", str(tmp_path / "env.db"))
+    bad = service("bad", "Broken listing", "Bad.", hours=(("XX", "09:00", "17:00"),))
+    feed = write(tmp_path / "feed.json", [service("ok", "Fine", "Fine."), bad])
+    result = runner.invoke(app, ["directory", "import", str(feed)])
+    assert result.exit_code == 1
+    assert "Nothing was imported" in result.output
+    assert "record 2 ('Broken listing'): schedules[0].byday" in result.output
+    assert open_db(tmp_path / "env.db")["services"].count == 0
+
+
+def test_export_writes_what_import_reads(tmp_path: Path) -> None:
+    db = str(tmp_path / "portal.db")
+    feed = write(tmp_path / "feed.json", [service("a", "Hub", "A hub."), service("b", "Pantry", "Food.")])
+    runner.invoke(app, ["directory", "import", str(feed), "--db", db])
+    result = runner.invoke(app, ["directory", "export", str(tmp_path / "out.json"), "--db", db])
+    assert result.exit_code == 0 and "Exported 2 listings" in result.output
+    assert [r["name"] for r in json.loads((tmp_path / "out.json").read_text())] == ["Hub", "Pantry"]
+
+
+def test_seed_loads_once_and_never_overwrites_a_directory_in_use(tmp_path: Path) -> None:
+    db = str(tmp_path / "portal.db")
+    first = runner.invoke(app, ["directory", "seed", "--db", db])
+    assert first.exit_code == 0, first.output
+    assert "demonstration listings" in first.output
+    count = open_db(db)["services"].count
+    assert count >= 60
+    second = runner.invoke(app, ["directory", "seed", "--db", db])
+    assert "already has" in second.output and "Embedded 0 changed listings" in second.output
+
+
+def test_search_input_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["directory", "search", "food", "--postcode", "XYZ", "--db", str(tmp_path / "p.db")])
+    assert result.exit_code == 2
+    assert "does not look like a postcode" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_reindex_and_gaps(tmp_path: Path) -> None:
+    db = str(tmp_path / "portal.db")
+    runner.invoke(app, ["directory", "import", str(write(tmp_path / "f.json", [service("a", "Hub", "A hub.")])),
+                        "--db", db])
+    result = runner.invoke(app, ["directory", "reindex", "--full", "--db", db])
+    assert result.exit_code == 0 and "Embedded 1 listings" in result.output
+    runner.invoke(app, ["directory", "search", "zzzz unmet need", "--db", db])
+    gaps = runner.invoke(app, ["directory", "gaps", "--json", "--db", db])
+    assert json.loads(gaps.stdout)[0]["query"] == "zzzz unmet need"

@@ -22,8 +22,8 @@ def main() -> None:
         seed.load_demo(db)
         index.refresh_embeddings(db, embedder)
         print("floor margin | hybrid MRR R@5 | meaning MRR R@5 | OOS any, mean")
-        for floor in (0.0, 0.76, 0.78, 0.79, 0.80, 0.81, 0.82):
-            for margin in (0.02, 0.03, 0.04, 0.05, 0.07, 1.0):
+        for floor in (0.0, 0.76, 0.77, 0.78, 0.79, 0.80):
+            for margin in (0.03, 0.04, 0.05, 0.06, 1.0):
                 search.MEANING_FLOOR[embedder.name] = floor
                 search.MEANING_MARGIN[embedder.name] = margin
                 hybrid = relevance.evaluate(db, embedder, "hybrid")

@@ -53,7 +53,8 @@ def documents(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> li
         sql += f" where s.id in ({','.join('?' * len(params))})"
     out = []
     for sid, name, alternate, description, eligibility, org, categories, languages, places in db.execute(sql, params):
-        about = [description, eligibility and f"Who it is for: {eligibility}", categories and f"Help with: {categories}"]
+        about = [description, eligibility and f"Who it is for: {eligibility}",
+                 categories and f"Help with: {categories}"]
         where = [org and f"Run by {org}", languages and f"Languages: {languages}", places and f"Where: {places}"]
         passage = " ".join(p for p in [f"{name}.", *about] if p)
         out.append(Document(sid, name, " ".join(p for p in [alternate, *about, *where] if p), passage))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -75,5 +74,5 @@ def listing(request: Request, service_id: str, db: Db) -> HTMLResponse:
     return templates.TemplateResponse(
         request, "listing.html",
         _context(request, db, service=record, open_now=schedules.is_open(record.get("schedules") or []),
-                 out_of_date=is_out_of_date(record.get("assured_date"), today), today=date.today()),
+                 out_of_date=is_out_of_date(record.get("assured_date"), today)),
     )

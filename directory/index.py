@@ -82,10 +82,11 @@ def stale_documents(db: sqlite_utils.Database, embedder: Embedder) -> list[Docum
 
 
 def refresh_embeddings(
-    db: sqlite_utils.Database, embedder: Embedder, progress: Progress | None = None
+    db: sqlite_utils.Database, embedder: Embedder, progress: Progress | None = None,
+    stale: list[Document] | None = None,
 ) -> int:
-    """Embed every listing that changed since it was last embedded; returns how many were."""
-    stale = stale_documents(db, embedder)
+    """Embed every listing that changed since it was last embedded (or just `stale`); returns how many."""
+    stale = stale_documents(db, embedder) if stale is None else stale
     for start in range(0, len(stale), BATCH):
         batch = stale[start:start + BATCH]
         vectors = embedder.embed_passages([doc.passage for doc in batch])

@@ -18,6 +18,7 @@ class Nested:
     table: Table
     shared: bool = False  # shared objects (a location, a taxonomy term) outlive their parent
     single: bool = False  # the JSON holds one object, not a list
+    where: str | None = None  # narrows the child rows, where one table has two kinds of parent
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ SERVICE = Table(
         Nested("schedules", SCHEDULE),
         Nested("languages", LANGUAGE),
         Nested("cost_options", COST_OPTION),
-        Nested("phones", PHONE),
+        Nested("phones", PHONE, where="contact_id is null"),
         Nested("contacts", CONTACT),
         Nested("attributes", ATTRIBUTE),
     ),

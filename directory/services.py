@@ -77,12 +77,13 @@ def save_service(db: sqlite_utils.Database, service: Record) -> None:
     _save(db, SERVICE, service, None)
 
 
+def row_to_record(table: Table, row: dict[str, Any]) -> Record:
+    """A row's own fields under their Open Referral names, leaving out empty ones (the schemas forbid null)."""
+    return {table.key_for(c): row[c] for c in table.columns if row.get(c) is not None}
+
+
 def _load(db: sqlite_utils.Database, table: Table, row: dict[str, Any]) -> Record:
-    obj: Record = {}
-    for column in table.columns:
-        value = row.get(column)
-        if value is not None:
-            obj[table.key_for(column)] = value
+    obj = row_to_record(table, row)
     if row.get("extra"):
         obj.update(json.loads(row["extra"]))
     for nested in table.nested:
@@ -93,9 +94,7 @@ def _load(db: sqlite_utils.Database, table: Table, row: dict[str, Any]) -> Recor
             if found:
                 obj[nested.key] = _load(db, child, found[0])
             continue
-        where = f"[{child.parent_key}] = ?"
-        if child.name == "phones" and child.parent_key == "service_id":
-            where += " and contact_id is null"
+        where = f"[{child.parent_key}] = ?" + (f" and {nested.where}" if nested.where else "")
         rows = list(db[child.name].rows_where(where, [row["id"]], order_by="rowid"))
         if rows:
             obj[nested.key] = [_load(db, child, r) for r in rows]

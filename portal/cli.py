@@ -52,9 +52,9 @@ def _embed(db, label: str = "Embedding listings") -> int:  # noqa: ANN001
     if embedder is None:
         err.print("[yellow]No embedding model could load: search will use keywords only.[/yellow]")
         return 0
-    stale = len(index.stale_documents(db, embedder))
-    with _progress(f"{label} ({embedder.name})", stale) as advance:
-        return index.refresh_embeddings(db, embedder, advance)
+    stale = index.stale_documents(db, embedder)
+    with _progress(f"{label} ({embedder.name})", len(stale)) as advance:
+        return index.refresh_embeddings(db, embedder, advance, stale)
 
 
 @app.command()

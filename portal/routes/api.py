@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from directory import analytics
 from directory.embeddings import Embedder
 from directory.postcodes import PostcodeError
-from directory.schema import LOCATION, SERVICE, SERVICE_AT_LOCATION, TAXONOMY, TAXONOMY_TERM
+from directory.schema import LOCATION, ORGANIZATION, SERVICE, SERVICE_AT_LOCATION, TAXONOMY, TAXONOMY_TERM
 from directory.search import SearchInputError, SearchQuery, search
-from directory.services import load_service
+from directory.services import load_service, row_to_record
 from portal.dependencies import get_db, get_embedder, get_settings
 from portal.settings import Settings
 
@@ -23,7 +23,6 @@ Db = Annotated[sqlite_utils.Database, Depends(get_db)]
 Page = Annotated[int, Query(ge=1, description="Page number, from 1.")]
 PerPage = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 100).")]
 
-_LIST_FIELDS = tuple(c for c in SERVICE.columns if c not in ("publication_status",))
 
 
 def _page(contents: list[dict[str, Any]], total: int, page: int, per_page: int) -> dict[str, Any]:
@@ -33,18 +32,14 @@ def _page(contents: list[dict[str, Any]], total: int, page: int, per_page: int) 
             "first_page": page == 1, "last_page": page >= pages, "empty": total == 0, "contents": contents}
 
 
-def _row_to_json(table, row: dict[str, Any]) -> dict[str, Any]:  # noqa: ANN001 - a schema.Table
-    return {table.key_for(c): row[c] for c in table.columns if row.get(c) is not None}
-
-
 def _service_summary(db: sqlite_utils.Database, service_id: str) -> dict[str, Any]:
     """A service's one-to-one fields and its organisation: the ORUK list shape."""
     row = next(db["services"].rows_where("id = ?", [service_id]))
-    item = {k: v for k, v in _row_to_json(SERVICE, row).items() if k in {SERVICE.key_for(c) for c in _LIST_FIELDS}}
-    item.pop("publication_status", None)
+    item = row_to_record(SERVICE, row)
+    item.pop("publication_status", None)  # the editorial state is ours, not part of the ORUK record
     org = list(db["organizations"].rows_where("id = ?", [row["organization_id"]]))
     if org:
-        item["organization"] = _row_to_json(SERVICE.nested[0].table, org[0])
+        item["organization"] = row_to_record(ORGANIZATION, org[0])
     return item
 
 
@@ -104,7 +99,7 @@ def get_service(service_id: str, db: Db) -> dict[str, Any]:
 def list_taxonomies(db: Db, page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
     total = db["taxonomies"].count
     rows = db["taxonomies"].rows_where(order_by="name", limit=per_page, offset=(page - 1) * per_page)
-    return _page([_row_to_json(TAXONOMY, r) for r in rows], total, page, per_page)
+    return _page([row_to_record(TAXONOMY, r) for r in rows], total, page, per_page)
 
 
 @router.get("/taxonomy_terms", summary="Taxonomy terms (paged)")
@@ -115,7 +110,7 @@ def list_taxonomy_terms(
     total = db["taxonomy_terms"].count_where(where, params) if where else db["taxonomy_terms"].count
     rows = db["taxonomy_terms"].rows_where(where, params, order_by="name", limit=per_page,
                                            offset=(page - 1) * per_page)
-    return _page([_row_to_json(TAXONOMY_TERM, r) for r in rows], total, page, per_page)
+    return _page([row_to_record(TAXONOMY_TERM, r) for r in rows], total, page, per_page)
 
 
 @router.get("/service_at_locations", summary="Services at locations (paged)")
@@ -126,9 +121,9 @@ def list_service_at_locations(db: Db, page: Page = 1, per_page: PerPage = 50) ->
                                                  offset=(page - 1) * per_page)
     contents = []
     for row in rows:
-        item = _row_to_json(SERVICE_AT_LOCATION, row)
+        item = row_to_record(SERVICE_AT_LOCATION, row)
         location = list(db["locations"].rows_where("id = ?", [row["location_id"]]))
         if location:
-            item["location"] = _row_to_json(LOCATION, location[0])
+            item["location"] = row_to_record(LOCATION, location[0])
         contents.append(item)
     return _page(contents, total, page, per_page)

@@ -16,13 +16,15 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install run seed serve test lint bench
+.PHONY: help install run seed serve test lint bench assets translations
 
 help:
 	@echo "make run    install, load the demonstration directory, build the index, serve http://$(HOST):$(PORT)/"
 	@echo "make test   install, then run the whole test suite"
 	@echo "make bench  measure search speed and quality, writing bench/results.md"
 	@echo "make lint   ruff"
+	@echo "make assets        rebuild portal/static from the npm registry (design system, htmx, axe-core)"
+	@echo "make translations  extract messages, update every catalogue in locales/, compile them"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"' || \
@@ -54,3 +56,27 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Front-end files are built from pinned npm packages and committed, so running the portal needs no Node.js.
+FRONTEND := frontend
+assets:
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	cd $(FRONTEND) && npx sass --pkg-importer=node --style=compressed --no-source-map portal.scss ../portal/static/portal.css
+	mkdir -p portal/static/vendor tests/browser/vendor
+	cp $(FRONTEND)/node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js portal/static/vendor/
+	cp $(FRONTEND)/node_modules/htmx.org/dist/htmx.min.js portal/static/vendor/
+	cp $(FRONTEND)/node_modules/htmx.org/LICENSE portal/static/vendor/htmx.LICENSE.txt
+	cp $(FRONTEND)/node_modules/axe-core/axe.min.js tests/browser/vendor/
+	cp $(FRONTEND)/node_modules/axe-core/LICENSE tests/browser/vendor/axe-core.LICENSE.txt
+
+LOCALES := locales
+LANGS := pl pt es tr so fr ar bn
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-by-file -o $(LOCALES)/messages.pot \
+	  --project="Neighbourhood Portal" --copyright-holder="Neighbourhood Portal contributors" .
+	for lang in $(LANGS); do \
+	  if [ -f $(LOCALES)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update --no-fuzzy-matching -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang; \
+	  else $(BIN)/pybabel init -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang; fi; \
+	done
+	$(BIN)/pybabel compile --statistics -d $(LOCALES)

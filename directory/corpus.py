@@ -18,6 +18,7 @@ import sqlite_utils
 from directory.embeddings import Embedder
 from directory.store import generation
 from directory.taxonomy import BOROUGH_WIDE, SENSITIVE_CATEGORY_CODES, neighbourhood_by_name
+from directory.translations import Translation, all_translations
 
 
 @dataclass
@@ -37,6 +38,15 @@ class Listing:
     points: list[tuple[float, float]] = field(default_factory=list)
     schedules: list[dict[str, Any]] = field(default_factory=list)
     free: bool = False
+    translations: dict[str, Translation] = field(default_factory=dict)  # by language code
+
+    def name_in(self, language: str) -> str:
+        found = self.translations.get(language)
+        return found.name if found else self.name
+
+    def summary_in(self, language: str) -> str:
+        found = self.translations.get(language)
+        return _first_sentence(found.description) if found else self.summary
 
     @property
     def sensitive(self) -> bool:
@@ -45,8 +55,12 @@ class Listing:
     @property
     def summary(self) -> str:
         """The first sentence of the description: one line for a results list."""
-        first = self.description.split(". ")[0].strip()
-        return first if first.endswith(".") else f"{first}."
+        return _first_sentence(self.description)
+
+
+def _first_sentence(text: str) -> str:
+    first = text.split(". ")[0].strip()
+    return first if first.endswith((".", "。", "।", "؟", "!", "?")) else f"{first}."
 
 
 @dataclass
@@ -57,6 +71,7 @@ class Corpus:
     index_of: dict[str, int]
     vectors: np.ndarray | None  # rows aligned with listings; None when there is no model
     has_vector: np.ndarray  # bool per listing: an embedding for the current model exists
+    spoken: list[tuple[str, str]] = field(default_factory=list)  # (code or name, English name) spoken anywhere
 
 
 def _is_free(fees: str | None, amounts: list[float | None], options: list[str | None]) -> bool:
@@ -91,8 +106,11 @@ def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None) -> Cor
             listing.borough_wide = True
         elif name and (found := neighbourhood_by_name(name)):
             listing.neighbourhoods.add(found.code)
+    spoken: dict[str, tuple[str, str]] = {}
     for listing, (name, code) in each("select service_id, name, code from languages"):
         listing.languages.update(x.strip().lower() for x in (name, code) if x)
+        if name and name.strip():
+            spoken.setdefault(name.strip().lower(), ((code or name).strip().lower(), name.strip()))
     for listing, (lat, lon) in each(
         "select sal.service_id, l.latitude, l.longitude from service_at_locations sal "
         "join locations l on l.id = sal.location_id where l.latitude is not null and l.longitude is not null"
@@ -106,6 +124,9 @@ def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None) -> Cor
         if row[0] in index_of:
             costs[index_of[row[0]]][0].append(row[1])
             costs[index_of[row[0]]][1].append(row[2])
+    for sid, translated in all_translations(db).items():
+        if sid in index_of:
+            listings[index_of[sid]].translations = translated
     for i, listing in enumerate(listings):
         amounts, options = costs.get(i, ([], []))
         listing.free = _is_free(listing.fees, amounts, options)
@@ -120,7 +141,8 @@ def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None) -> Cor
             if i is not None and len(blob) == embedder.dim * 4:
                 vectors[i] = np.frombuffer(blob, dtype=np.float32)
                 has_vector[i] = True
-    return Corpus(gen, embedder.name if embedder else None, listings, index_of, vectors, has_vector)
+    return Corpus(gen, embedder.name if embedder else None, listings, index_of, vectors, has_vector,
+                  sorted(spoken.values(), key=lambda pair: pair[1].lower()))
 
 
 _cache: dict[tuple[str, str | None], Corpus] = {}

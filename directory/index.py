@@ -38,7 +38,8 @@ select s.id, s.name,
   (select group_concat(coalesce(loc.name, '') || ' ' || coalesce(ad.address_1, '') || ' ' ||
                        coalesce(ad.postal_code, ''), '; ')
      from service_at_locations sal join locations loc on loc.id = sal.location_id
-     left join addresses ad on ad.location_id = loc.id where sal.service_id = s.id)
+     left join addresses ad on ad.location_id = loc.id where sal.service_id = s.id),
+  (select group_concat(tr.name || ' ' || tr.description, ' ') from service_translations tr where tr.service_id = s.id)
 from services s left join organizations o on o.id = s.organization_id
 """
 
@@ -52,12 +53,14 @@ def documents(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> li
             return []
         sql += f" where s.id in ({','.join('?' * len(params))})"
     out = []
-    for sid, name, alternate, description, eligibility, org, categories, languages, places in db.execute(sql, params):
+    rows = db.execute(sql, params)
+    for sid, name, alternate, description, eligibility, org, categories, languages, places, translated in rows:
         about = [description, eligibility and f"Who it is for: {eligibility}",
                  categories and f"Help with: {categories}"]
         where = [org and f"Run by {org}", languages and f"Languages: {languages}", places and f"Where: {places}"]
         passage = " ".join(p for p in [f"{name}.", *about] if p)
-        out.append(Document(sid, name, " ".join(p for p in [alternate, *about, *where] if p), passage))
+        body = " ".join(p for p in [alternate, *about, *where, translated] if p)
+        out.append(Document(sid, name, body, passage))
     return out
 
 

@@ -57,10 +57,29 @@ def _search_log(db: sqlite_utils.Database) -> None:
     db["search_log"].create_index(["searched_at"])
 
 
+def _translations(db: sqlite_utils.Database) -> None:
+    db["service_translations"].create(
+        {"service_id": str, "language": str, "name": str, "description": str, "updated_at": str},
+        pk=("service_id", "language"),
+    )
+
+
+def _listing_reports(db: sqlite_utils.Database) -> None:
+    db["listing_reports"].create(
+        {"id": int, "service_id": str, "organization_id": str, "problem": str, "details": str,
+         "language": str, "reported_at": str, "status": str, "resolved_at": str, "resolution_note": str},
+        pk="id",
+    )
+    db["listing_reports"].create_index(["organization_id", "status"])
+    db["listing_reports"].create_index(["service_id"])
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
     (3, "search log without personal data", _search_log),
+    (4, "listing names and descriptions in other languages", _translations),
+    (5, "residents' reports of problems with listings", _listing_reports),
 )
 
 

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from directory.messages import N_, ResidentError
+
 _FULL = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?)(\d[A-Z]{2})$")
 _OUTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 EARTH_RADIUS_KM = 6371.0088
 
 
-class PostcodeError(ValueError):
+class PostcodeError(ResidentError):
     """A postcode we cannot place; the message is written for the resident who typed it."""
 
 
@@ -91,7 +93,7 @@ def lookup(text: str) -> Place:
     """Where a postcode is, or PostcodeError saying what is wrong in plain words."""
     squashed = _squash(text)
     if not squashed:
-        raise PostcodeError("Enter a postcode, like SE6 4RU.")
+        raise PostcodeError(N_("Enter a postcode, like SE6 4RU."))
     if _FULL.match(squashed):
         found = _postcodes().get(squashed)
         if found:
@@ -99,16 +101,19 @@ def lookup(text: str) -> Place:
         outcode = outcode_of(squashed)
         if outcode in _outcodes():
             raise PostcodeError(
-                f"We could not find the postcode {normalise(squashed)}. Check it, or use just the "
-                f"first part ({outcode})."
+                N_("We could not find the postcode {postcode}. Check it, or use just the first part ({outcode})."),
+                postcode=normalise(squashed), outcode=outcode,
             )
-        raise PostcodeError(f"We could not find the postcode {normalise(squashed)}. We only know London postcodes.")
+        raise PostcodeError(N_("We could not find the postcode {postcode}. We only know London postcodes."),
+                            postcode=normalise(squashed))
     if _OUTCODE.match(squashed):
         found_area = _outcodes().get(squashed)
         if found_area:
             return Place(squashed, found_area[0], found_area[1], found_area[2], False)
-        raise PostcodeError(f"We could not find the area {squashed}. We only know London postcodes.")
-    raise PostcodeError(f"{text.strip()!r} does not look like a postcode. A postcode looks like SE6 4RU.")
+        raise PostcodeError(N_("We could not find the area {outcode}. We only know London postcodes."),
+                            outcode=squashed)
+    raise PostcodeError(N_("“{text}” does not look like a postcode. A postcode looks like SE6 4RU."),
+                        text=text.strip())
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

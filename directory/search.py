@@ -19,6 +19,7 @@ import sqlite_utils
 from directory import postcodes, schedules
 from directory.corpus import Corpus, Listing, corpus
 from directory.embeddings import Embedder
+from directory.messages import N_, ResidentError
 from directory.taxonomy import category_by_code, neighbourhood_by_name
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ class SearchResults:
     problems: list[str] = field(default_factory=list)  # shown to the person searching
 
 
-class SearchInputError(ValueError):
+class SearchInputError(ResidentError):
     """A filter the person searching gave us that we cannot use; the message says why."""
 
 
@@ -161,15 +162,15 @@ def _distance(listing: Listing, place: postcodes.Place) -> float | None:
 def _check(query: SearchQuery) -> postcodes.Place | None:
     for wanted in query.categories:
         if not category_by_code(wanted) and not re.fullmatch(r"[0-9a-f-]{36}", wanted):
-            raise SearchInputError(f"There is no category called {wanted!r}.")
+            raise SearchInputError(N_("There is no category called “{name}”."), name=wanted)
     if query.neighbourhood and not neighbourhood_by_name(query.neighbourhood):
-        raise SearchInputError(f"There is no neighbourhood called {query.neighbourhood!r}.")
+        raise SearchInputError(N_("There is no neighbourhood called “{name}”."), name=query.neighbourhood)
     if query.near_km is not None and query.near_km <= 0:
-        raise SearchInputError("The distance must be more than 0 km.")
+        raise SearchInputError(N_("The distance must be more than 0 km."))
     if query.near_km is not None and not query.postcode:
-        raise SearchInputError("Give a postcode to search near it.")
+        raise SearchInputError(N_("Give a postcode to search near it."))
     if query.sort not in ("relevance", "distance"):
-        raise SearchInputError("Sort by relevance or distance.")
+        raise SearchInputError(N_("Sort by relevance or distance."))
     return postcodes.lookup(query.postcode) if query.postcode else None
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from directory.messages import N_
+
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://neighbourhood-portal.example.org/")
 
 CATEGORY_TAXONOMY = "lewisham-needs"
@@ -44,31 +46,43 @@ class Neighbourhood:
 
 
 CATEGORIES: tuple[Category, ...] = (
-    Category("money-debt", "Money and debt", "Debt advice, benefits checks, budgeting and cost of living help"),
-    Category("mental-health", "Mental health", "Talking therapies, counselling, peer support and wellbeing"),
-    Category("social-prescribing", "Social prescribing", "Link workers who connect you to local activities"),
-    Category("family", "Family and children", "Family hubs, Start for Life, parenting and early years"),
-    Category("young-people", "Young people", "Youth clinics, youth clubs and support for 11 to 25 year olds"),
-    Category("carers", "Carers", "Support for people who look after someone"),
-    Category("older-people", "Older people", "Staying well, active and connected in later life"),
-    Category("food", "Food", "Food banks, community pantries and free meals"),
-    Category("housing", "Housing", "Help with rent, homelessness, repairs and housing advice"),
-    Category("health-checks", "Health checks", "Blood pressure, NHS health checks and screening"),
-    Category("community-hubs", "Community hubs", "Local places to meet, get advice and find activities"),
-    Category("employment", "Work and skills", "Help finding work, training and volunteering"),
-    Category("disability-autism", "Disability and autism", "Support for disabled and autistic people of all ages"),
-    Category("activities", "Activities and wellbeing", "Creative, social and physical activities"),
-    Category("safety", "Safety and abuse", "Domestic abuse, sexual violence and crisis support"),
+    Category("money-debt", N_("Money and debt"), N_("Debt advice, benefits checks, budgeting and cost of living help")),
+    Category("mental-health", N_("Mental health"), N_("Talking therapies, counselling, peer support and wellbeing")),
+    Category("social-prescribing", N_("Social prescribing"), N_("Link workers who connect you to local activities")),
+    Category("family", N_("Family and children"), N_("Family hubs, Start for Life, parenting and early years")),
+    Category("young-people", N_("Young people"), N_("Youth clinics, youth clubs and support for 11 to 25 year olds")),
+    Category("carers", N_("Carers"), N_("Support for people who look after someone")),
+    Category("older-people", N_("Older people"), N_("Staying well, active and connected in later life")),
+    Category("food", N_("Food"), N_("Food banks, community pantries and free meals")),
+    Category("housing", N_("Housing"), N_("Help with rent, homelessness, repairs and housing advice")),
+    Category("health-checks", N_("Health checks"), N_("Blood pressure, NHS health checks and screening")),
+    Category("community-hubs", N_("Community hubs"), N_("Local places to meet, get advice and find activities")),
+    Category("employment", N_("Work and skills"), N_("Help finding work, training and volunteering")),
+    Category(
+        "disability-autism", N_("Disability and autism"),
+        N_("Support for disabled and autistic people of all ages"),
+    ),
+    Category("activities", N_("Activities and wellbeing"), N_("Creative, social and physical activities")),
+    Category("safety", N_("Safety and abuse"), N_("Domestic abuse, sexual violence and crisis support")),
 )
 
 # Services in these categories are sensitive: residents may be at risk if seen using them.
 SENSITIVE_CATEGORY_CODES: frozenset[str] = frozenset({"safety"})
 
 NEIGHBOURHOODS: tuple[Neighbourhood, ...] = (
-    Neighbourhood(1, "Neighbourhood 1 (North Lewisham)", "Deptford, New Cross, Brockley and Telegraph Hill"),
-    Neighbourhood(2, "Neighbourhood 2 (Central Lewisham)", "Lewisham, Ladywell, Lee, Blackheath and Hither Green"),
-    Neighbourhood(3, "Neighbourhood 3 (South East Lewisham)", "Catford, Bellingham, Downham, Grove Park and Whitefoot"),
-    Neighbourhood(4, "Neighbourhood 4 (South West Lewisham)", "Sydenham, Forest Hill, Perry Vale and Crofton Park"),
+    Neighbourhood(1, N_("Neighbourhood 1 (North Lewisham)"), N_("Deptford, New Cross, Brockley and Telegraph Hill")),
+    Neighbourhood(
+        2, N_("Neighbourhood 2 (Central Lewisham)"),
+        N_("Lewisham, Ladywell, Lee, Blackheath and Hither Green"),
+    ),
+    Neighbourhood(
+        3, N_("Neighbourhood 3 (South East Lewisham)"),
+        N_("Catford, Bellingham, Downham, Grove Park and Whitefoot"),
+    ),
+    Neighbourhood(
+        4, N_("Neighbourhood 4 (South West Lewisham)"),
+        N_("Sydenham, Forest Hill, Perry Vale and Crofton Park"),
+    ),
 )
 
 

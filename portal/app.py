@@ -10,16 +10,21 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.middleware.sessions import SessionMiddleware
 
 from directory import postcodes
 from directory.corpus import corpus
 from directory.embeddings import shared_embedder
 from directory.store import open_db
-from portal.routes import api, pages
+from portal import errors
+from portal.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from portal.routes import api, info_pages, listings, search_pages, shortlist_pages
 from portal.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+SESSION_COOKIE = "portal_session"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,8 +47,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    open_db(settings.db).close()  # the session key lives beside the database, so make its folder now
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"])
+    app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
+                       max_age=None, same_site="lax", https_only=settings.https)
+    app.add_middleware(LanguageMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=500)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
-    app.include_router(pages.router)
+    for pages in (search_pages, listings, shortlist_pages, info_pages):
+        app.include_router(pages.router)
+    errors.install(app)
     return app

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Annotated
 
 import sqlite_utils
-from fastapi import Request
+from fastapi import Depends, Request
 
 from directory.embeddings import Embedder, shared_embedder
 from directory.store import connect
@@ -26,3 +27,6 @@ def get_db(request: Request) -> Iterator[sqlite_utils.Database]:
 
 def get_embedder(request: Request) -> Embedder | None:
     return shared_embedder(request.app.state.settings.embedder)
+
+
+Db = Annotated[sqlite_utils.Database, Depends(get_db)]

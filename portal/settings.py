@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +17,22 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     log_searches: bool = True
+    secret_key: str = ""  # signs session cookies; kept in a file beside the database when not given
+    https: bool = False  # mark cookies Secure when the portal is served over HTTPS
+    help_phone: str = "020 7946 0000"  # the partnership's advice line, offered when a search finds nothing
+    assistant_url: str = ""  # the signposting assistant, once it runs beside the portal
+    quick_exit_url: str = "https://www.bbc.co.uk/weather"  # a neutral page to leave a sensitive one for
+
+    def session_secret(self) -> str:
+        """The configured key, else one made once and kept beside the database (so restarts keep sessions)."""
+        if self.secret_key:
+            return self.secret_key
+        keyfile = self.db.parent / "secret_key"
+        if not keyfile.exists():
+            keyfile.parent.mkdir(parents=True, exist_ok=True)
+            keyfile.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            keyfile.chmod(0o600)
+        return keyfile.read_text(encoding="utf-8").strip()
 
 
 @cache

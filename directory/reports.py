@@ -1,0 +1,84 @@
+"""Residents' reports of a problem with a listing, queued for its organisation and the moderators.
+
+A report holds what is wrong, never who said it: contact details typed into the free text are
+removed before it is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlite_utils
+
+from directory.analytics import scrub
+from directory.messages import N_, ResidentError
+
+PROBLEMS: dict[str, str] = {
+    "closed": N_("It has closed or stopped running"),
+    "times": N_("The opening times are wrong"),
+    "contact": N_("The phone number, email or website is wrong"),
+    "address": N_("The address is wrong"),
+    "other": N_("Something else"),
+}
+DETAILS_MAX = 1000
+
+
+class ReportError(ResidentError):
+    """A report we cannot take as it is; `field` says which answer to correct."""
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        self.field = field
+        super().__init__(message, **params)
+
+
+@dataclass(frozen=True)
+class Report:
+    id: int
+    service_id: str
+    problem: str
+    details: str
+    reported_at: str
+    status: str
+
+
+def check_report(problem: str, details: str) -> list[ReportError]:
+    """Every problem with a report's answers, so a form can show them all at once."""
+    errors = []
+    if problem not in PROBLEMS:
+        errors.append(ReportError("problem", N_("Choose what is wrong with this listing.")))
+    if problem == "other" and not details.strip():
+        errors.append(ReportError("details", N_("Tell us what is wrong.")))
+    if len(details) > DETAILS_MAX:
+        errors.append(ReportError("details", N_("Use {limit} characters or fewer."), limit=DETAILS_MAX))
+    return errors
+
+
+def report_problem(
+    db: sqlite_utils.Database, service_id: str, problem: str, details: str, language: str = "en",
+    at: datetime | None = None,
+) -> int:
+    """Store a report against a listing's organisation; raises the first ReportError if the answers are wrong."""
+    errors = check_report(problem, details)
+    if errors:
+        raise errors[0]
+    service = db.execute("select organization_id from services where id = ?", [service_id]).fetchone()
+    if service is None:
+        raise ReportError("service", N_("We could not find that listing."))
+    with db.atomic():
+        return db["listing_reports"].insert(
+            {"service_id": service_id, "organization_id": service[0], "problem": problem,
+             "details": scrub(details.strip()), "language": language, "status": "open",
+             "reported_at": (at or datetime.now(UTC)).isoformat(timespec="seconds"),
+             "resolved_at": None, "resolution_note": None},
+        ).last_pk
+
+
+def open_reports(db: sqlite_utils.Database, organization_id: str | None = None) -> list[Report]:
+    """Open reports, newest first: all of them for moderators, or one organisation's."""
+    where, params = "status = 'open'", []
+    if organization_id:
+        where, params = "status = 'open' and organization_id = ?", [organization_id]
+    rows: list[dict[str, Any]] = list(db["listing_reports"].rows_where(where, params, order_by="id desc"))
+    return [Report(r["id"], r["service_id"], r["problem"], r["details"], r["reported_at"], r["status"]) for r in rows]

@@ -1,0 +1,51 @@
+"""Listing names and descriptions in residents' languages, beside the English record.
+
+Open Referral has no place for translations, so they live in their own table keyed by
+service and language; a listing without one is shown in English, marked as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from directory.index import refresh_text_index
+from directory.store import bump_generation
+
+
+@dataclass(frozen=True)
+class Translation:
+    language: str
+    name: str
+    description: str
+
+
+def save_translation(db: sqlite_utils.Database, service_id: str, language: str, name: str, description: str) -> None:
+    """Add or replace one listing's text in one language; search sees it at once."""
+    with db.atomic():
+        db["service_translations"].insert(
+            {"service_id": service_id, "language": language, "name": name.strip(),
+             "description": description.strip(), "updated_at": datetime.now(UTC).isoformat(timespec="seconds")},
+            replace=True,
+        )
+        refresh_text_index(db, [service_id])
+        bump_generation(db)
+
+
+def translations_of(db: sqlite_utils.Database, service_id: str) -> dict[str, Translation]:
+    rows = db.execute(
+        "select language, name, description from service_translations where service_id = ?", [service_id]
+    )
+    return {row[0]: Translation(*row) for row in rows}
+
+
+def all_translations(db: sqlite_utils.Database) -> dict[str, dict[str, Translation]]:
+    """Every translation, by service id then language: loaded once for the search corpus."""
+    out: dict[str, dict[str, Translation]] = {}
+    for sid, language, name, description in db.execute(
+        "select service_id, language, name, description from service_translations"
+    ):
+        out.setdefault(sid, {})[language] = Translation(language, name, description)
+    return out

@@ -1,0 +1,87 @@
+"""ASGI middleware: pick the request's language, and send the security headers every page needs."""
+
+from __future__ import annotations
+
+from http.cookies import SimpleCookie
+from urllib.parse import parse_qs
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from portal import languages
+
+ONE_YEAR = 365 * 24 * 3600
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
+# FastAPI's interactive API docs load Swagger UI from a CDN; they are for developers, not residents.
+_NO_CSP_PATHS = ("/docs", "/redoc")
+
+
+class LanguageMiddleware:
+    """Strips a `/pl/` prefix from the path, decides the language and remembers a choice made in the URL."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path_code = None
+        first, _, rest = scope["path"].lstrip("/").partition("/")
+        if first in languages.CODES:
+            path_code = first
+            scope = {**scope, "path": "/" + rest, "raw_path": ("/" + rest).encode()}
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        query_code = (query.get("lang") or [None])[0]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        cookie = SimpleCookie()
+        try:
+            cookie.load(headers.get("cookie", ""))
+        except Exception:  # noqa: BLE001 - a malformed cookie header must not stop the page
+            cookie = SimpleCookie()
+        cookie_code = cookie[languages.COOKIE].value if languages.COOKIE in cookie else None
+        chosen = languages.choose(path_code, query_code, cookie_code, headers.get("accept-language"))
+        state = scope.setdefault("state", {})
+        state["language"] = chosen
+        state["language_in_path"] = path_code is not None
+        remember = (path_code or query_code) and chosen != cookie_code
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response_headers = MutableHeaders(scope=message)
+                if remember:
+                    response_headers.append(
+                        "set-cookie", f"{languages.COOKIE}={chosen}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax"
+                    )
+                response_headers.append("vary", "Accept-Language, Cookie")
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+class SecurityHeadersMiddleware:
+    """A strict content security policy and the other headers that keep pages from being misused."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if not scope["path"].startswith(_NO_CSP_PATHS):
+                    headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("x-content-type-options", "nosniff")
+                headers.setdefault("referrer-policy", "same-origin")
+                headers.setdefault("x-frame-options", "DENY")
+                headers.setdefault("permissions-policy", "camera=(), microphone=(), geolocation=()")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

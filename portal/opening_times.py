@@ -1,0 +1,38 @@
+"""Opening times laid out for a listing page: one row per day, in the resident's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from directory.schedules import DAY_CODES
+from portal.i18n import Translator
+
+_ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+
+def _day_label(token: str, t: Translator) -> tuple[int, str]:
+    code, ordinal = token[-2:], token[:-2]
+    index = DAY_CODES.index(code)
+    if not ordinal:
+        return index, t.weekday(index)
+    which = {
+        "first": t.gettext("first"), "second": t.gettext("second"), "third": t.gettext("third"),
+        "fourth": t.gettext("fourth"), "last": t.gettext("last"),
+    }[_ORDINALS.get(int(ordinal), "first")]
+    return index, t.gettext("%(day)s (the %(which)s one in the month)") % {"day": t.weekday(index), "which": which}
+
+
+def sessions(schedules: list[dict[str, Any]], t: Translator) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """(day, opening hours) rows in Monday-to-Sunday order, and any notes the service wrote."""
+    rows: dict[tuple[int, str], list[str]] = {}
+    notes: list[str] = []
+    for schedule in schedules:
+        days = [d.strip() for d in (schedule.get("byday") or "").split(",") if d.strip()]
+        if schedule.get("opens_at") and schedule.get("closes_at"):
+            hours = f"{t.time(schedule['opens_at'])}–{t.time(schedule['closes_at'])}"
+            for token in days:
+                if token[-2:] in DAY_CODES:
+                    rows.setdefault(_day_label(token, t), []).append(hours)
+        if schedule.get("description") and schedule["description"] not in notes:
+            notes.append(schedule["description"])
+    return [(label, hours) for (_, label), hours in sorted(rows.items())], notes

@@ -1,0 +1,99 @@
+"""A listing's page, and the short form residents use to report a problem with it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from starlette.responses import Response
+
+from directory import reports, schedules
+from directory.corpus import Listing, corpus, is_out_of_date
+from directory.embeddings import Embedder
+from directory.services import load_service
+from portal import shortlist
+from portal.csrf import require_csrf
+from portal.dependencies import Db, get_embedder
+from portal.i18n import Translator
+from portal.opening_times import sessions
+from portal.templating import current_url, render, request_translator
+
+router = APIRouter(include_in_schema=False)
+Model = Annotated[Embedder | None, Depends(get_embedder)]
+
+
+def _published(db: Db, embedder: Embedder | None, service_id: str) -> tuple[dict[str, Any], Listing]:
+    found = corpus(db, embedder)
+    record = load_service(db, service_id) if service_id in found.index_of else None
+    if record is None:
+        raise HTTPException(status_code=404, detail="listing")
+    return record, found.listings[found.index_of[service_id]]
+
+
+def _places(record: dict[str, Any]) -> list[dict[str, Any]]:
+    places = []
+    for link in record.get("service_at_locations") or []:
+        location = link.get("location") or {}
+        address = [
+            ", ".join(p for p in (a.get("address_1"), a.get("city"), a.get("postal_code")) if p)
+            for a in location.get("addresses") or []
+        ]
+        lat, lon = location.get("latitude"), location.get("longitude")
+        map_url = (f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+                   if lat is not None and lon is not None else None)
+        access = [": ".join(p for p in (a.get("description"), a.get("details")) if p)
+                  for a in location.get("accessibility") or []]
+        places.append({"name": location.get("name") or "", "address": address, "map_url": map_url,
+                       "accessibility": [a for a in access if a]})
+    return places
+
+
+def _spoken(record: dict[str, Any], t: Translator) -> list[str]:
+    return [t.language_name(lang.get("code") or "", lang.get("name") or "") for lang in record.get("languages") or []]
+
+
+@router.get("/services/{service_id}")
+def listing_page(request: Request, service_id: str, db: Db, embedder: Model) -> Response:
+    record, listing = _published(db, embedder, service_id)
+    t = request_translator(request)
+    translated = t.code == "en" or t.code in listing.translations
+    rows, notes = sessions(record.get("schedules") or [], t)
+    reviewed = listing.last_reviewed
+    return render(
+        request, db, "listing.html", service=record, listing=listing, translated=translated,
+        listing_name=listing.name_in(t.code), description=(listing.translations[t.code].description
+                                                   if t.code in listing.translations else listing.description),
+        sensitive=listing.sensitive, sessions=rows, schedule_notes=notes,
+        open_now=schedules.is_open(record.get("schedules") or []), places=_places(record),
+        spoken=_spoken(record, t), last_reviewed=t.date(reviewed) if reviewed else None,
+        out_of_date=is_out_of_date(reviewed, schedules.london_now().date()),
+        saved=service_id in shortlist.saved_ids(request), current_url=current_url(request),
+    )
+
+
+def _report_form(request: Request, db: Db, listing: Listing, status_code: int = 200, **values: Any) -> Response:
+    t = request_translator(request)
+    return render(request, db, "report.html", status_code=status_code, listing=listing,
+                  listing_name=listing.name_in(t.code), problems=reports.PROBLEMS,
+                  **{"errors": {}, "problem": "", "details": "", **values})
+
+
+@router.get("/services/{service_id}/report")
+def report_form(request: Request, service_id: str, db: Db, embedder: Model) -> Response:
+    _, listing = _published(db, embedder, service_id)
+    return _report_form(request, db, listing)
+
+
+@router.post("/services/{service_id}/report", dependencies=[Depends(require_csrf)])
+def send_report(
+    request: Request, service_id: str, db: Db, embedder: Model,
+    problem: Annotated[str, Form()] = "", details: Annotated[str, Form()] = "",
+) -> Response:
+    _, listing = _published(db, embedder, service_id)
+    t = request_translator(request)
+    problems = reports.check_report(problem, details)
+    if problems:
+        errors = {e.field: {"text": t.error(e), "href": f"#{e.field}"} for e in problems}
+        return _report_form(request, db, listing, status_code=400, errors=errors, problem=problem, details=details)
+    reports.report_problem(db, service_id, problem, details, language=t.code)
+    return render(request, db, "report_sent.html", listing=listing)

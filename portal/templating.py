@@ -1,0 +1,94 @@
+"""Jinja2 set up for the resident pages: the design system's macros, translations and the page context.
+
+Every page is rendered through `render`, so each one gets the same language, direction, language
+picker, demonstration-data flag, CSRF token and shortlist count without a route having to remember.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+import sqlite_utils
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from directory import seed
+from portal import csrf, shortlist
+from portal.i18n import Translator, translator
+from portal.languages import LANGUAGES
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@jinja2.pass_context
+def _gettext(context: jinja2.runtime.Context, message: str) -> str:
+    return context["t"].gettext(message)
+
+
+@jinja2.pass_context
+def _ngettext(context: jinja2.runtime.Context, singular: str, plural: str, n: int) -> str:
+    return context["t"].ngettext(singular, plural, n)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader([
+            jinja2.FileSystemLoader(TEMPLATES),
+            jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.PackageLoader("govuk_frontend_jinja")}),
+        ]),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def request_translator(request: Request) -> Translator:
+    return translator(request.state.language)
+
+
+def url(request: Request, path: str, **params: Any) -> str:
+    """A link within the portal, in the page's language; empty and None parameters are left out."""
+    code = request.state.language
+    prefix = f"/{code}" if code != "en" else ""
+    pairs = [(k, v) for k, value in params.items() for v in (value if isinstance(value, list) else [value])
+             if v not in (None, "", False)]
+    return prefix + path + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+def current_url(request: Request) -> str:
+    """This page's address in its language, for coming back to after a form."""
+    code = request.state.language
+    prefix = f"/{code}" if code != "en" else ""
+    query = request.url.query
+    return prefix + request.url.path + (f"?{query}" if query else "")
+
+
+def language_links(request: Request) -> list[tuple[Any, str]]:
+    """Each language with a link to this same page in it."""
+    query = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    suffix = f"?{urlencode(query)}" if query else ""
+    return [(lang, f"/{lang.code}{request.url.path}{suffix}") for lang in LANGUAGES]
+
+
+def render(
+    request: Request, db: sqlite_utils.Database, template: str, status_code: int = 200, **values: Any
+) -> Response:
+    t = request_translator(request)
+    context = {
+        "t": t, "lang": t.lang, "languages": language_links(request),
+        "url": lambda path, **params: url(request, path, **params),
+        "demo": seed.is_demo(db), "csrf_field": csrf.FIELD, "csrf_token": csrf.csrf_token(request),
+        "shortlist_count": len(shortlist.saved_ids(request)),
+        "settings": request.app.state.settings, "path": request.url.path, **values,
+    }
+    return templates.TemplateResponse(request, template, context, status_code=status_code)

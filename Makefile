@@ -16,7 +16,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install run seed serve test lint bench assets translations
+.PHONY: help install run seed serve test lint bench assets translations browser screenshots
 
 help:
 	@echo "make run    install, load the demonstration directory, build the index, serve http://$(HOST):$(PORT)/"
@@ -47,15 +47,29 @@ serve: install
 
 run: seed serve
 
-test: install
+# Browser tests drive Debian's Chromium (never a downloaded browser); point PORTAL_CHROMIUM at another to skip apt.
+PORTAL_CHROMIUM ?= /usr/bin/chromium
+export PORTAL_CHROMIUM
+APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+browser:
+	@test -x "$(PORTAL_CHROMIUM)" || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(APT) update -qq && $(APT) install -y -qq chromium chromium-driver >/dev/null; }
+
+test: install browser
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	PORTAL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
 
 bench: install
+	@command -v wrk >/dev/null || { echo "Installing wrk for the page load benchmark"; \
+	  $(APT) update -qq && $(APT) install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
+
+screenshots: install browser
+	@fc-list | grep -qi bengali || $(APT) install -y -qq fonts-lohit-beng-bengali >/dev/null  # the picker shows বাংলা
+	$(BIN)/python -m docs.screenshots
 
 # Front-end files are built from pinned npm packages and committed, so running the portal needs no Node.js.
 FRONTEND := frontend

@@ -13,12 +13,18 @@ from typing import Any
 import sqlite_utils
 
 from directory.oruk import ImportReport, Progress, import_services
+from directory.translations import save_translation
 
 DEMO_FLAG = "demo_data"
 
 
 def demo_records() -> list[dict[str, Any]]:
     return json.loads(resources.files("directory").joinpath("seed/lewisham_demo.json").read_text(encoding="utf-8"))
+
+
+def demo_translations() -> dict[str, dict[str, dict[str, str]]]:
+    """Names and descriptions of some demonstration listings in residents' languages, by id then language."""
+    return json.loads(resources.files("directory").joinpath("seed/translations.json").read_text(encoding="utf-8"))
 
 
 def is_demo(db: sqlite_utils.Database) -> bool:
@@ -30,5 +36,8 @@ def load_demo(db: sqlite_utils.Database, progress: Progress | None = None) -> Im
     """Import the demonstration listings and flag the database as demonstration data."""
     report = import_services(db, demo_records(), progress)
     with db.atomic():
+        for service_id, languages in demo_translations().items():
+            for language, text in languages.items():
+                save_translation(db, service_id, language, text["name"], text["description"])
         db["meta"].insert({"key": DEMO_FLAG, "value": "1"}, replace=True)
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -62,6 +63,7 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per core is a good start).")] = 1,
 ) -> None:
     """Serve the portal and the API."""
     import uvicorn
@@ -71,7 +73,12 @@ def serve(
 
     settings = Settings(db=database_path(db), host=host, port=port)
     out.print(f"Neighbourhood Portal: http://{host}:{port}/  (database {settings.db})")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    os.environ["PORTAL_DB"] = str(settings.db)  # each worker process builds its app from the environment
+    settings.session_secret()  # made once here, so every worker signs sessions with the same key
+    uvicorn.run("portal.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
 
 
 @directory_app.command("import")

@@ -1,7 +1,7 @@
 """Translations and locale-aware formatting for one request's language, from the catalogues in locales/.
 
-The `.po` files are the source; a compiled `.mo` beside one is used when it is newer, otherwise the
-catalogue is compiled in memory, so a fresh checkout works before `make translations` has run.
+The `.po` files are the source and are compiled in memory at start-up, so what runs is always what is
+committed, and a fresh checkout works before `make translations` has compiled any `.mo` files.
 """
 
 from __future__ import annotations
@@ -33,10 +33,6 @@ def catalogue(code: str) -> NullTranslations:
     po = LOCALES / code / "LC_MESSAGES" / f"{DOMAIN}.po"
     if code == "en" or not po.exists():
         return NullTranslations()
-    mo = po.with_suffix(".mo")
-    if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
-        with mo.open("rb") as handle:
-            return Translations(handle, domain=DOMAIN)
     with po.open("rb") as handle:
         parsed = read_po(handle, locale=code)
     buffer = io.BytesIO()

@@ -101,7 +101,7 @@ def test_sort_by_distance_keeps_only_relevant_results(directory, embedder) -> No
 def test_input_a_person_must_correct_gets_a_clear_message(directory, embedder) -> None:  # noqa: ANN001
     with pytest.raises(PostcodeError, match="does not look like a postcode"):
         search(directory, SearchQuery(text="food", postcode="12345"), embedder)
-    with pytest.raises(SearchInputError, match="no category called 'pets'"):
+    with pytest.raises(SearchInputError, match="no category called “pets”"):
         search(directory, SearchQuery(categories=["pets"]), embedder)
     with pytest.raises(SearchInputError, match="Give a postcode"):
         search(directory, SearchQuery(near_km=2), embedder)

@@ -1,5 +1,5 @@
-"""Resident pages: search and listings work without JavaScript, say when data is for demonstration,
-and turn bad input into a message on the page."""
+"""Resident pages: search, filter, read a listing and report a problem, without JavaScript; errors are
+messages on the page, never a crash."""
 
 import os
 import socket
@@ -12,46 +12,201 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from directory.store import open_db
 from portal.app import create_app
 from portal.settings import Settings
-
-
-@pytest.fixture
-def client(seeded_path: Path):  # noqa: ANN201
-    with TestClient(create_app(Settings(db=seeded_path))) as test_client:
-        yield test_client
+from tests.portal.pages import DOMESTIC_ABUSE, csrf_token, listing_links, visible_text
 
 
 def test_home_offers_search_topics_and_neighbourhoods_and_labels_demo_data(client: TestClient) -> None:
     page = client.get("/").text
     assert "What do you need help with?" in page
     assert "Demonstration data" in page
-    assert "Money and debt" in page and "Neighbourhood 3 (South East Lewisham)" in page
+    for topic in ("Money and debt", "Mental health", "Social prescribing", "Family and children", "Young people",
+                  "Carers", "Older people", "Food", "Housing", "Health checks", "Community hubs"):
+        assert f">{topic}</a>" in page
+    assert "Neighbourhood 3 (South East Lewisham)" in page and 'name="postcode"' in page
     assert "Contains OS data © Crown copyright" in page
 
 
 def test_a_directory_not_loaded_from_the_demo_is_not_labelled_demo(tmp_path: Path) -> None:
-    with TestClient(create_app(Settings(db=tmp_path / "empty.db"))) as empty:
+    with TestClient(create_app(Settings(db=tmp_path / "empty.db", secret_key="x"))) as empty:
         assert "Demonstration data" not in empty.get("/").text
 
 
-def test_searching_shows_results_that_link_to_listings(client: TestClient) -> None:
+def test_searching_shows_results_near_a_postcode_that_link_to_listings(client: TestClient) -> None:
     page = client.get("/search", params={"q": "I can't pay my rent", "postcode": "SE6 4RU"}).text
-    assert "places found" in page and "near SE6 4RU" in page and "km away" in page
-    first_link = page.split('<a href="/services/')[1].split('"')[0]
-    listing = client.get(f"/services/{first_link}")
-    assert listing.status_code == 200 and "Last reviewed" in listing.text
+    assert "places found near SE6 4RU" in page and " km away" in page
+    first = listing_links(page)[0]
+    listing = client.get(f"/services/{first}")
+    assert listing.status_code == 200 and "Last reviewed:" in listing.text
 
 
-def test_a_bad_postcode_is_explained_on_the_page(client: TestClient) -> None:
-    response = client.get("/search", params={"q": "food", "postcode": "not a postcode"})
-    assert response.status_code == 200
-    assert "does not look like a postcode" in response.text
+def test_filters_are_in_the_address_so_a_search_can_be_shared(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "food", "free": "1", "category": "food", "neighbourhood": "n3"}).text
+    assert 'id="free" name="free" type="checkbox" value="1" checked' in page
+    assert 'value="food" checked' in page and '<option value="n3" selected' in page
+    unfiltered = client.get("/search", params={"q": "food"}).text
+    assert page.count('class="np-result"') <= unfiltered.count('class="np-result"')
+
+
+def test_results_are_paged_and_page_links_keep_the_filters(client: TestClient) -> None:
+    page = client.get("/search", params={"free": "1", "neighbourhood": "n2"}).text
+    assert "govuk-pagination" in page
+    assert "/search?neighbourhood=n2&amp;free=1&amp;page=2" in page
+    second = client.get("/search", params={"free": "1", "neighbourhood": "n2", "page": "2"}).text
+    assert set(listing_links(second)).isdisjoint(listing_links(page))
+
+
+def test_live_search_returns_only_the_results_to_htmx(client: TestClient) -> None:
+    fragment = client.get("/search", params={"q": "debt advice"}, headers={"HX-Request": "true"}).text
+    assert "<html" not in fragment and 'class="np-result"' in fragment
+    assert 'hx-swap-oob="true"' in fragment  # the screen-reader announcement of the new count
+
+
+def test_nothing_found_suggests_a_spelling_other_topics_and_a_phone_line(seeded_path: Path) -> None:
+    with TestClient(create_app(Settings(db=seeded_path, secret_key="x", embedder="none"))) as words_only:
+        page = words_only.get("/search", params={"q": "bloood presure"}).text
+    assert "We could not find anything for that" in page and "Searching by words only" in page
+    assert 'Did you mean: <a class="govuk-link" href="/search?q=blood+pressure">blood pressure</a>' in page
+    assert "Call our advice line on 020 7946 0000" in page and ">Money and debt</a>" in page
+
+
+def test_a_search_that_cannot_match_offers_to_drop_the_filters(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "zzzqqq", "category": "older-people", "neighbourhood": "n1",
+                                         "free": "1", "open_now": "1", "language": "tr"}).text
+    assert "We could not find anything for that" in page
+    assert "Search again without filters" in page
+
+
+def test_the_assistant_is_offered_when_one_is_configured(seeded_path: Path) -> None:
+    settings = Settings(db=seeded_path, secret_key="x", assistant_url="/assistant")
+    with TestClient(create_app(settings)) as with_bot:
+        page = with_bot.get("/search", params={"q": "zzzqqq", "category": "carers", "language": "tr"}).text
+    assert 'href="/assistant">Ask the assistant' in page
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({"q": "food", "postcode": "not a postcode"}, "does not look like a postcode"),
+    ({"q": "food", "page": "two"}, "The page number must be a whole number"),
+    ({"q": "food", "page": "-1"}, "The page number must be a whole number"),
+    ({"q": "food", "near": "far"}, "Choose a distance from the list"),
+    ({"q": "food", "near": "5"}, "Give a postcode to search near it"),
+    ({"q": "food", "category": "nonsense"}, "There is no category called"),
+    ({"q": "food", "neighbourhood": "n9"}, "There is no neighbourhood called"),
+])
+def test_bad_search_input_is_explained_on_the_page_with_a_4xx(client: TestClient, params: dict, expected: str) -> None:
+    response = client.get("/search", params=params)
+    assert response.status_code == 400
+    assert expected in response.text and "There is a problem" in response.text
 
 
 def test_text_is_escaped_not_run(client: TestClient) -> None:
     page = client.get("/search", params={"q": "<script>alert(1)</script>"}).text
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_a_listing_says_how_to_get_there_when_it_is_open_and_what_it_costs(client: TestClient) -> None:
+    first = listing_links(client.get("/search", params={"q": "Waldron Centre"}).text)[0]
+    page = client.get(f"/services/{first}").text
+    assert "https://www.openstreetmap.org/?mlat=" in page and "tile" not in page.lower()
+    assert "Opening times" in page and ("Open now" in page or "Closed now" in page)
+    assert "Monday" in page and "Cost" in page and "Languages spoken" in page
+    assert "Report a problem with this listing" in page and "Save to shortlist" in page
+
+
+def test_a_listing_not_reviewed_for_six_months_may_be_out_of_date(client: TestClient, seeded_path: Path) -> None:
+    db = open_db(seeded_path)
+    sid = db.execute("select id from services where publication_status = 'published' limit 1").fetchone()[0]
+    with db.atomic():
+        db.execute("update services set last_reviewed = '2024-01-15' where id = ?", [sid])
+        db.execute("update meta set value = cast(value as integer) + 1 where key = 'generation'")
+    db.close()
+    page = client.get(f"/services/{sid}").text
+    assert "This listing may be out of date" in page and "15 January 2024" in page
+
+
+def test_sensitive_listings_carry_a_quick_exit_to_a_neutral_site(client: TestClient) -> None:
+    page = client.get(f"/services/{DOMESTIC_ABUSE}").text
+    assert 'class="govuk-exit-this-page"' in page and 'href="https://www.bbc.co.uk/weather"' in page
+    assert "press Shift 3 times" in page
+    ordinary = listing_links(client.get("/search", params={"q": "lunch club"}).text)[0]
+    assert "govuk-exit-this-page" not in client.get(f"/services/{ordinary}").text
+
+
+def test_an_unknown_listing_or_page_is_a_friendly_404(client: TestClient) -> None:
+    for path in ("/services/00000000-0000-0000-0000-000000000000", "/no-such-page", "/en/services/nope"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Find help near you" in response.text
+    polish = client.get("/pl/no-such-page")
+    assert polish.status_code == 404 and 'lang="pl"' in polish.text and "Page not found" not in polish.text
+
+
+def test_reporting_a_problem_reshows_the_form_with_errors_and_keeps_what_was_typed(client: TestClient) -> None:
+    sid = listing_links(client.get("/search", params={"q": "food bank"}).text)[0]
+    token = csrf_token(client, f"/services/{sid}/report")
+    response = client.post(f"/services/{sid}/report",
+                           data={"csrf_token": token, "problem": "other", "details": "x" * 1001})
+    assert response.status_code == 400
+    assert "Use 1000 characters or fewer" in response.text and "x" * 1001 in response.text
+    assert 'value="other" checked' in response.text
+    missing = client.post(f"/services/{sid}/report", data={"csrf_token": token})
+    assert missing.status_code == 400 and "Choose what is wrong with this listing" in missing.text
+
+
+def test_a_report_is_stored_for_the_organisation_without_contact_details(client: TestClient, seeded_path) -> None:
+    sid = listing_links(client.get("/search", params={"q": "food bank"}).text)[0]
+    token = csrf_token(client, f"/services/{sid}/report")
+    sent = client.post(f"/services/{sid}/report", data={
+        "csrf_token": token, "problem": "times", "details": "Now shut on Fridays. Call me on 07700 900123"})
+    assert sent.status_code == 200 and "Thank you for your report" in sent.text
+    db = open_db(seeded_path)
+    row = db.execute("select details, organization_id, status from listing_reports").fetchone()
+    org = db.execute("select organization_id from services where id = ?", [sid]).fetchone()[0]
+    assert row == ("Now shut on Fridays. Call me on [phone]", org, "open")
+
+
+def test_forms_without_the_csrf_token_are_refused(client: TestClient, seeded_path: Path) -> None:
+    sid = listing_links(client.get("/search", params={"q": "food bank"}).text)[0]
+    client.get("/shortlist")
+    for path, data in ((f"/services/{sid}/report", {"problem": "closed"}),
+                       ("/shortlist/add", {"service_id": sid}),
+                       ("/shortlist/add", {"service_id": sid, "csrf_token": "forged"})):
+        response = client.post(path, data=data)
+        assert response.status_code == 400 and "This form has expired" in response.text
+    db = open_db(seeded_path)
+    assert db["listing_reports"].count == 0
+
+
+def test_pages_send_a_strict_content_security_policy(client: TestClient) -> None:
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(client: TestClient) -> None:
+    cookie = client.get("/shortlist").headers["set-cookie"]
+    assert "portal_session=" in cookie and "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+
+
+def test_every_page_route_answers_junk_with_4xx_never_500(client: TestClient) -> None:
+    junk = {"q": "%00" * 3, "page": "1e9999", "near": "-0", "postcode": "'; drop table services; --",
+            "category": "../../etc", "ids": "!!!..", "lang": "xx"}
+    for path in ("/", "/search", "/services/x", "/services/x/report", "/shortlist", "/shortlist/shared",
+                 "/accessibility", "/privacy", "/about-the-data", "/ar/search", "/pl/shortlist"):
+        assert client.get(path, params=junk).status_code < 500, path
+    for path in ("/shortlist/add", "/shortlist/remove", "/services/x/report"):
+        assert client.post(path, data={"csrf_token": "x"}).status_code in (400, 404, 422), path
+    assert client.get("/search", params={"q": "x" * 600}).status_code == 400
+    assert client.delete("/").status_code == 405
+
+
+def test_information_pages_exist_and_say_what_is_kept(client: TestClient) -> None:
+    assert "WCAG" in client.get("/accessibility").text
+    privacy = visible_text(client.get("/privacy").text)
+    assert "first part of a postcode" in privacy and "portal_session" in privacy
+    data = client.get("/about-the-data").text
+    assert "Open Referral UK" in data and "Open Government Licence" in data
 
 
 def _free_port() -> int:

@@ -1,0 +1,85 @@
+"""A live portal on 127.0.0.1 and Debian's Chromium driven by Playwright (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from portal.app import create_app
+from portal.settings import Settings
+
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+PHONE = {"width": 360, "height": 740}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The portal over a private copy of the demonstration directory, served by uvicorn in a thread."""
+    db = tmp_path_factory.mktemp("live") / "portal.db"
+    shutil.copy(seeded_file, db)
+    port = _free_port()
+    config = uvicorn.Config(create_app(Settings(db=db, secret_key="browser-tests")), host="127.0.0.1", port=port,
+                            log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if time.monotonic() > deadline:
+            pytest.fail("the portal did not start within 60 s")
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201 - a playwright Browser
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("PORTAL_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium is not at {CHROMIUM}: `make test` installs Debian's chromium package")
+        pytest.skip(f"Chromium is not at {CHROMIUM} (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def phone(browser):  # noqa: ANN001, ANN201 - a page at phone size, JavaScript on
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def phone_without_javascript(browser):  # noqa: ANN001, ANN201
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def audited(browser):  # noqa: ANN001, ANN201 - axe-core needs its script let in past the portal's CSP
+    context = browser.new_context(viewport=PHONE, bypass_csp=True)
+    yield context.new_page()
+    context.close()

@@ -19,16 +19,26 @@ CONTENT_SECURITY_POLICY = (
 _NO_CSP_PATHS = ("/docs", "/redoc")
 
 
-class LanguageMiddleware:
-    """Strips a `/pl/` prefix from the path, decides the language and remembers a choice made in the URL."""
+class HttpMiddleware:
+    """Pure ASGI middleware that acts on HTTP requests only; lifespan and other messages pass through."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":
+            await self.handle(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class LanguageMiddleware(HttpMiddleware):
+    """Strips a `/pl/` prefix from the path, decides the language and remembers a choice made in the URL."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path_code = None
         first, _, rest = scope["path"].lstrip("/").partition("/")
         if first in languages.CODES:
@@ -62,17 +72,10 @@ class LanguageMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
-class SecurityHeadersMiddleware:
+class SecurityHeadersMiddleware(HttpMiddleware):
     """A strict content security policy and the other headers that keep pages from being misused."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)

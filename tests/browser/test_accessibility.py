@@ -117,27 +117,26 @@ def test_a_keyboard_alone_reaches_every_control_with_a_visible_focus(phone, live
     assert len([r for r in reached if not r.startswith("<body")]) >= controls
 
 
+def _tab_to(page, focused: str, most: int) -> None:  # noqa: ANN001
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate(focused):
+            return
+    raise AssertionError(f"Tab never reached: {focused}")
+
+
 def test_a_keyboard_alone_can_search_open_a_listing_and_save_it(phone, live_server: str) -> None:
     phone.goto(f"{live_server}/en/")
     phone.keyboard.press("Tab")  # skip link
     phone.keyboard.press("Enter")
-    for _ in range(10):
-        phone.keyboard.press("Tab")
-        if phone.evaluate("document.activeElement.id") == "q":
-            break
+    _tab_to(phone, "document.activeElement.id === 'q'", 10)
     phone.keyboard.type("food bank")
     phone.keyboard.press("Enter")
     phone.wait_for_selector(".np-result")
-    for _ in range(80):
-        phone.keyboard.press("Tab")
-        if phone.evaluate("document.activeElement.closest('.np-result h2') !== null"):
-            break
+    _tab_to(phone, "document.activeElement.closest('.np-result h2') !== null", 80)
     phone.keyboard.press("Enter")
     phone.wait_for_selector("h1")
     assert re.search(r"/services/[0-9a-f-]{36}$", phone.url)
-    for _ in range(40):
-        phone.keyboard.press("Tab")
-        if phone.evaluate("document.activeElement.closest('.np-save') !== null"):
-            break
+    _tab_to(phone, "document.activeElement.closest('.np-save') !== null", 40)
     phone.keyboard.press("Enter")
     phone.wait_for_selector("form[action$='/shortlist/remove']")

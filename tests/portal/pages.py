@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from directory.store import bump_generation, open_db
 from directory.taxonomy import stable_id
 
 DOMESTIC_ABUSE = "872b5070-bd7b-5b1e-b78b-a74844553b26"
@@ -21,8 +23,21 @@ def listing_links(html: str) -> list[str]:
     return re.findall(r'class="govuk-link" href="(?:/[a-z]{2})?/services/([0-9a-f-]{36})"', html)
 
 
+def set_last_reviewed(db_path: Path, service_id: str | None, reviewed: str) -> str:
+    """Change when a listing was last reviewed (the first published one if none is named); returns its id."""
+    db = open_db(db_path)
+    if service_id is None:
+        service_id = db.execute("select id from services where publication_status = 'published' "
+                                "order by name limit 1").fetchone()[0]
+    with db.atomic():
+        db.execute("update services set last_reviewed = ? where id = ?", [reviewed, service_id])
+        bump_generation(db)
+    db.close()
+    return service_id
+
+
 def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-__all__ = ["DOMESTIC_ABUSE", "csrf_token", "listing_links", "stable_id", "visible_text"]
+__all__ = ["DOMESTIC_ABUSE", "csrf_token", "listing_links", "set_last_reviewed", "stable_id", "visible_text"]

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from directory.store import open_db
 from directory.translations import save_translation
 from portal.languages import LANGUAGES, choose, from_accept_language
-from tests.portal.pages import listing_links
+from tests.portal.pages import listing_links, set_last_reviewed
 
 
 def test_the_language_comes_from_the_url_then_the_cookie_then_the_browser() -> None:
@@ -65,12 +65,7 @@ def test_searching_from_any_language_page_searches_the_whole_directory(client: T
 
 
 def test_dates_distances_and_plurals_follow_the_locale(client: TestClient, seeded_path) -> None:
-    db = open_db(seeded_path)
-    sid = db.execute("select id from services where publication_status='published' order by name limit 1").fetchone()[0]
-    with db.atomic():
-        db.execute("update services set last_reviewed = '2026-03-05' where id = ?", [sid])
-        db.execute("update meta set value = cast(value as integer) + 1 where key = 'generation'")
-    db.close()
+    sid = set_last_reviewed(seeded_path, None, "2026-03-05")
     assert "5 marca 2026" in client.get(f"/pl/services/{sid}").text
     assert "5 mars 2026" in client.get(f"/fr/services/{sid}").text
     polish = client.get("/pl/search", params={"q": "food", "postcode": "SE6 4RU"}).text

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from directory.store import open_db
 from portal.app import create_app
 from portal.settings import Settings
-from tests.portal.pages import DOMESTIC_ABUSE, csrf_token, listing_links, visible_text
+from tests.portal.pages import DOMESTIC_ABUSE, csrf_token, listing_links, set_last_reviewed, visible_text
 
 
 def test_home_offers_search_topics_and_neighbourhoods_and_labels_demo_data(client: TestClient) -> None:
@@ -116,12 +116,7 @@ def test_a_listing_says_how_to_get_there_when_it_is_open_and_what_it_costs(clien
 
 
 def test_a_listing_not_reviewed_for_six_months_may_be_out_of_date(client: TestClient, seeded_path: Path) -> None:
-    db = open_db(seeded_path)
-    sid = db.execute("select id from services where publication_status = 'published' limit 1").fetchone()[0]
-    with db.atomic():
-        db.execute("update services set last_reviewed = '2024-01-15' where id = ?", [sid])
-        db.execute("update meta set value = cast(value as integer) + 1 where key = 'generation'")
-    db.close()
+    sid = set_last_reviewed(seeded_path, None, "2024-01-15")
     page = client.get(f"/services/{sid}").text
     assert "This listing may be out of date" in page and "15 January 2024" in page
 

@@ -41,15 +41,16 @@ def log_search(
 ) -> None:
     """Record one search. Only the outcode of a postcode is kept."""
     kept = {k: v for k, v in (filters or {}).items() if v not in (None, False, "", [])}
-    db["search_log"].insert({
-        "searched_at": (at or datetime.now(UTC)).isoformat(timespec="seconds"),
-        "query": scrub(text)[:200],
-        "language": language,
-        "outcode": postcodes.outcode_of(postcode) if postcode else None,
-        "filters": json.dumps(kept, sort_keys=True) if kept else None,
-        "result_count": result_count,
-        "mode": mode,
-    })
+    # Plain SQL rather than Table.insert: this runs on every search, and sqlite-utils would look up the
+    # table's columns each time.
+    with db.conn:
+        db.conn.execute(
+            "insert into search_log (searched_at, query, language, outcode, filters, result_count, mode) "
+            "values (?, ?, ?, ?, ?, ?, ?)",
+            [(at or datetime.now(UTC)).isoformat(timespec="seconds"), scrub(text)[:200], language,
+             postcodes.outcode_of(postcode) if postcode else None,
+             json.dumps(kept, sort_keys=True) if kept else None, result_count, mode],
+        )
 
 
 @dataclass

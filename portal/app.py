@@ -25,6 +25,7 @@ from portal.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "portal_session"
+ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.router, info_pages.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -55,8 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.include_router(api.router)
-    for pages in (search_pages, listings, shortlist_pages, info_pages):
-        app.include_router(pages.router)
+    for router in ROUTERS:
+        app.include_router(router)
     errors.install(app)
     return app

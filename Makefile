@@ -90,7 +90,7 @@ translations: install
 	  --project="Neighbourhood Portal" --copyright-holder="Neighbourhood Portal contributors" .
 	for lang in $(LANGS); do \
 	  if [ -f $(LOCALES)/$$lang/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel update --no-fuzzy-matching -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang; \
+	    $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang; \
 	  else $(BIN)/pybabel init -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang; fi; \
 	done
 	$(BIN)/pybabel compile --statistics -d $(LOCALES)

@@ -61,7 +61,7 @@ def test_results_are_paged_and_page_links_keep_the_filters(client: TestClient) -
 def test_live_search_returns_only_the_results_to_htmx(client: TestClient) -> None:
     fragment = client.get("/search", params={"q": "debt advice"}, headers={"HX-Request": "true"}).text
     assert "<html" not in fragment and 'class="np-result"' in fragment
-    assert 'hx-swap-oob="true"' in fragment  # the screen-reader announcement of the new count
+    assert 'id="np-live" hx-swap-oob="innerHTML"' in fragment  # the screen-reader announcement of the new count
 
 
 def test_nothing_found_suggests_a_spelling_other_topics_and_a_phone_line(seeded_path: Path) -> None:

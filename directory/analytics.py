@@ -29,8 +29,12 @@ def scrub(text: str) -> str:
     return _PHONE.sub("[phone]", text).strip()
 
 
-def log_search(
-    db: sqlite_utils.Database,
+SearchRecord = tuple[str, str, str | None, str | None, str | None, int, str]
+_INSERT = ("insert into search_log (searched_at, query, language, outcode, filters, result_count, mode) "
+           "values (?, ?, ?, ?, ?, ?, ?)")
+
+
+def search_record(
     text: str,
     result_count: int,
     language: str | None = None,
@@ -38,19 +42,24 @@ def log_search(
     filters: dict[str, Any] | None = None,
     mode: str = "hybrid",
     at: datetime | None = None,
-) -> None:
-    """Record one search. Only the outcode of a postcode is kept."""
+) -> SearchRecord:
+    """One search as the log keeps it: scrubbed text, only the outcode of a postcode, filters that were set."""
     kept = {k: v for k, v in (filters or {}).items() if v not in (None, False, "", [])}
-    # Plain SQL rather than Table.insert: this runs on every search, and sqlite-utils would look up the
-    # table's columns each time.
+    return ((at or datetime.now(UTC)).isoformat(timespec="seconds"), scrub(text)[:200], language,
+            postcodes.outcode_of(postcode) if postcode else None,
+            json.dumps(kept, sort_keys=True) if kept else None, result_count, mode)
+
+
+def write_searches(db: sqlite_utils.Database, records: list[SearchRecord]) -> None:
+    """Append searches in one transaction (plain SQL: this runs all day, and sqlite-utils would look up
+    the table's columns each time)."""
     with db.conn:
-        db.conn.execute(
-            "insert into search_log (searched_at, query, language, outcode, filters, result_count, mode) "
-            "values (?, ?, ?, ?, ?, ?, ?)",
-            [(at or datetime.now(UTC)).isoformat(timespec="seconds"), scrub(text)[:200], language,
-             postcodes.outcode_of(postcode) if postcode else None,
-             json.dumps(kept, sort_keys=True) if kept else None, result_count, mode],
-        )
+        db.conn.executemany(_INSERT, records)
+
+
+def log_search(db: sqlite_utils.Database, text: str, result_count: int, **details: Any) -> None:
+    """Record one search now (the portal batches them instead: see portal/search_log.py)."""
+    write_searches(db, [search_record(text, result_count, **details)])
 
 
 @dataclass

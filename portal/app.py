@@ -20,6 +20,7 @@ from directory.store import open_db
 from portal import errors
 from portal.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from portal.routes import api, info_pages, listings, search_pages, shortlist_pages
+from portal.search_log import SearchLogWriter
 from portal.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         corpus(db, embedder)
         postcodes.lookup("SE6")  # warm the postcode table so the first resident does not wait
         db.close()
+        app.state.search_log.start()
         yield
+        app.state.search_log.stop()
 
     app = FastAPI(
         title="Neighbourhood Portal",
@@ -48,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.search_log = SearchLogWriter(settings.db, enabled=settings.log_searches)
     open_db(settings.db).close()  # the session key lives beside the database, so make its folder now
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"])
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,

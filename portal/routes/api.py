@@ -6,16 +6,14 @@ import math
 from typing import Annotated, Any
 
 import sqlite_utils
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from directory import analytics
 from directory.embeddings import Embedder
 from directory.postcodes import PostcodeError
 from directory.schema import LOCATION, ORGANIZATION, SERVICE, SERVICE_AT_LOCATION, TAXONOMY, TAXONOMY_TERM
 from directory.search import SearchInputError, SearchQuery, search
 from directory.services import load_service, row_to_record
-from portal.dependencies import get_db, get_embedder, get_settings
-from portal.settings import Settings
+from portal.dependencies import get_db, get_embedder
 
 router = APIRouter(prefix="/api/v1", tags=["Open Referral UK 3.0"])
 
@@ -52,7 +50,7 @@ def about() -> dict[str, str]:
 def list_services(
     db: Db,
     embedder: Annotated[Embedder | None, Depends(get_embedder)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    request: Request,
     text: Annotated[str | None, Query(description="What is needed, in any language.")] = None,
     search_text: Annotated[str | None, Query(alias="search", description="Same as text (ORUK name).")] = None,
     taxonomy_term_id: Annotated[str | None, Query(description="A taxonomy term id or category code.")] = None,
@@ -77,11 +75,10 @@ def list_services(
         results = search(db, query, embedder)
     except (SearchInputError, PostcodeError) as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
-    if settings.log_searches:
-        analytics.log_search(db, words, results.total, language=lang, postcode=postcode, mode=results.mode,
-                             filters={"taxonomy_term_id": taxonomy_term_id, "neighbourhood": neighbourhood,
-                                      "free": free, "open_now": open_now, "language": language,
-                                      "proximity": proximity})
+    request.app.state.search_log.add(
+        words, results.total, language=lang, postcode=postcode, mode=results.mode,
+        filters={"taxonomy_term_id": taxonomy_term_id, "neighbourhood": neighbourhood, "free": free,
+                 "open_now": open_now, "language": language, "proximity": proximity})
     contents = [_service_summary(db, hit.listing.id) for hit in results.hits]
     return _page(contents, results.total, page, per_page)
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from directory import analytics, spelling
+from directory import spelling
 from directory.corpus import corpus
 from directory.embeddings import Embedder
 from directory.messages import N_
@@ -72,9 +72,9 @@ def results(
         problem, problem_field = t.error(error), "postcode"
     except SearchInputError as error:
         problem = t.error(error)
-    if found is not None and request.app.state.settings.log_searches and (q or category or neighbourhood):
-        analytics.log_search(db, q, found.total, language=t.code, postcode=postcode or None, mode=found.mode,
-                             filters=filters)
+    if found is not None and (q or category or neighbourhood):
+        request.app.state.search_log.add(q, found.total, language=t.code, postcode=postcode or None,
+                                         mode=found.mode, filters=filters)
     directory = corpus(db, embedder)
     suggestion = spelling.suggest(directory, q) if found is not None and found.total == 0 and q else None
 

@@ -15,11 +15,12 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run seed serve test lint bench assets translations browser screenshots
+.PHONY: help install run seed serve test lint bench assets translations browser screenshots bot-install bot-train
 
 help:
-	@echo "make run    install, load the demonstration directory, build the index, serve http://$(HOST):$(PORT)/"
+	@echo "make run    install, load the demonstration directory, build the index, train the assistant, serve http://$(HOST):$(PORT)/"
 	@echo "make test   install, then run the whole test suite"
 	@echo "make bench  measure search speed and quality, writing bench/results.md"
 	@echo "make lint   ruff"
@@ -45,7 +46,9 @@ seed: install
 serve: install
 	$(PORTAL) serve --host $(HOST) --port $(PORT)
 
-run: seed serve
+# Everything: the portal, the API, and the assistant (Rasa and its action server), all on loopback.
+run: seed bot-train
+	$(PORTAL) serve --host $(HOST) --port $(PORT) --assistant
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); point PORTAL_CHROMIUM at another to skip apt.
 PORTAL_CHROMIUM ?= /usr/bin/chromium
@@ -55,9 +58,13 @@ browser:
 	@test -x "$(PORTAL_CHROMIUM)" || { echo "Installing Debian's chromium for the browser tests"; \
 	  $(APT) update -qq && $(APT) install -y -qq chromium chromium-driver >/dev/null; }
 
-test: install browser
+test: install browser bot-train
 	$(BIN)/ruff check .
-	PORTAL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+	cd bot && .venv/bin/rasa data validate --fail-on-warnings --quiet
+	cd bot && PYTHONPATH=. .venv/bin/python -m unittest discover -s tests -t . -q
+	cd bot && PYTHONPATH=. .venv/bin/rasa test core --stories tests/test_stories.yml -m models/current.tar.gz \
+	  --fail-on-prediction-errors --out results --quiet
+	PORTAL_REQUIRE_BROWSER=1 PORTAL_REQUIRE_ASSISTANT=1 $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
@@ -94,3 +101,27 @@ translations: install
 	  else $(BIN)/pybabel init -i $(LOCALES)/messages.pot -d $(LOCALES) -l $$lang; fi; \
 	done
 	$(BIN)/pybabel compile --statistics -d $(LOCALES)
+
+# The assistant: Rasa Open Source 3.6 needs Python 3.10, so it has its own environment in bot/.venv.
+PYTHON310 ?= $(shell for p in $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.10*/bin/python3.10 2>/dev/null) \
+  $$(command -v python3.10); do $$p -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null \
+  && echo $$p && break; done)
+BOT_VENV := bot/.venv
+BOT_BIN := $(BOT_VENV)/bin
+BOT_SOURCES := bot/config.yml bot/domain.yml $(wildcard bot/data/*.yml) $(wildcard bot/components/*.py)
+
+$(BOT_VENV)/.installed: bot/requirements.txt bot/constraints.txt
+	@test -n "$(PYTHON310)" || { echo "The assistant needs Python 3.10 (Rasa 3.6 does not run on newer)."; \
+	  echo "Install it with 'pyenv install 3.10', or run: make PYTHON310=/path/to/python3.10 ..."; exit 1; }
+	$(PYTHON310) -m venv $(BOT_VENV)
+	$(BOT_BIN)/pip install --quiet -r bot/requirements.txt -c bot/constraints.txt
+	@touch $@
+
+bot-install: $(BOT_VENV)/.installed
+
+# Trains only when the configuration, domain, training data or components changed.
+bot/models/current.tar.gz: $(BOT_SOURCES) | $(BOT_VENV)/.installed
+	cd bot && .venv/bin/rasa train --quiet --fixed-model-name current --out models
+	@touch $@
+
+bot-train: bot/models/current.tar.gz

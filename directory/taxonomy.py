@@ -91,10 +91,14 @@ def category_by_code(code: str) -> Category | None:
 
 
 def neighbourhood_by_name(name: str) -> Neighbourhood | None:
-    """Find a neighbourhood by its full name, its code (n1) or its number."""
+    """Find a neighbourhood by its full name, its code (n1), its number, or a place in it ("Catford")."""
     wanted = name.strip().lower()
     for n in NEIGHBOURHOODS:
         if wanted in (n.name.lower(), n.code, str(n.number), f"neighbourhood {n.number}"):
+            return n
+    for n in NEIGHBOURHOODS:
+        places = [p.strip().lower() for p in n.places.replace(" and ", ", ").split(",")]
+        if wanted in places:
             return n
     return None
 

@@ -21,6 +21,7 @@ from directory.embeddings import load_embedder
 from directory.postcodes import PostcodeError
 from directory.search import SearchInputError, SearchQuery, search
 from directory.store import database_path, open_db
+from portal.settings import Settings
 
 app = typer.Typer(help="Neighbourhood Portal: the directory, its search and the resident portal.",
                   no_args_is_help=True)
@@ -64,21 +65,39 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per core is a good start).")] = 1,
+    assistant: Annotated[bool, typer.Option(help="Also start the Rasa assistant and its action server.")] = False,
 ) -> None:
-    """Serve the portal and the API."""
+    """Serve the portal and the API (and, with --assistant, the signposting assistant)."""
+    from portal.assistant_services import AssistantServices, AssistantUnavailable
+
+    settings = Settings(db=database_path(db), host=host, port=port)
+    services = AssistantServices(portal_url=f"http://127.0.0.1:{port}")
+    if assistant:
+        out.print("Starting the assistant (Rasa takes about a minute to load)...")
+        try:
+            services.start(settings.db.parent / "assistant")
+            out.print(f"Assistant: {services.rasa_url} (actions on port {services.actions_port})")
+        except AssistantUnavailable as error:
+            err.print(f"[yellow]{error} The chat will answer from the directory instead.[/yellow]")
+    try:
+        out.print(f"Neighbourhood Portal: http://{host}:{port}/  (database {settings.db})")
+        _run_portal(settings, workers)
+    finally:
+        services.stop()
+
+
+def _run_portal(settings: Settings, workers: int) -> None:
     import uvicorn
 
     from portal.app import create_app
-    from portal.settings import Settings
 
-    settings = Settings(db=database_path(db), host=host, port=port)
-    out.print(f"Neighbourhood Portal: http://{host}:{port}/  (database {settings.db})")
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
         return
     os.environ["PORTAL_DB"] = str(settings.db)  # each worker process builds its app from the environment
     settings.session_secret()  # made once here, so every worker signs sessions with the same key
-    uvicorn.run("portal.app:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run("portal.app:create_app", factory=True, host=settings.host, port=settings.port, workers=workers,
+                log_level="warning")
 
 
 @directory_app.command("import")

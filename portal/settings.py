@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     secret_key: str = ""  # signs session cookies; kept in a file beside the database when not given
     https: bool = False  # mark cookies Secure when the portal is served over HTTPS
     help_phone: str = "020 7946 0000"  # the partnership's advice line, offered when a search finds nothing
-    assistant_url: str = ""  # the signposting assistant, once it runs beside the portal
+    assistant_url: str = "/chat"  # where "ask the assistant" links
+    rasa_url: str = "http://127.0.0.1:5005"  # the assistant's Rasa server; empty to answer from the directory
     quick_exit_url: str = "https://www.bbc.co.uk/weather"  # a neutral page to leave a sensitive one for
 
     def session_secret(self) -> str:

@@ -10,3 +10,12 @@ for (const button of document.querySelectorAll("[data-np-print]")) {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 }
+
+// The chat form empties and keeps focus after each message it sends.
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (form.matches && form.matches("[data-np-chat]") && event.detail.successful) {
+    form.reset();
+    form.querySelector("input[name=message]").focus();
+  }
+});

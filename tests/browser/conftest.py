@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,15 +28,10 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def live_server(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The portal over a private copy of the demonstration directory, served by uvicorn in a thread."""
-    db = tmp_path_factory.mktemp("live") / "portal.db"
-    shutil.copy(seeded_file, db)
-    port = _free_port()
-    config = uvicorn.Config(create_app(Settings(db=db, secret_key="browser-tests")), host="127.0.0.1", port=port,
-                            log_level="warning")
-    server = uvicorn.Server(config)
+@contextmanager
+def serve(settings: Settings, port: int) -> Iterator[str]:
+    """The portal served by uvicorn in a thread on 127.0.0.1, for as long as the block runs."""
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
@@ -43,9 +39,20 @@ def live_server(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         if time.monotonic() > deadline:
             pytest.fail("the portal did not start within 60 s")
         time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The portal over a private copy of the demonstration directory (the assistant switched off)."""
+    db = tmp_path_factory.mktemp("live") / "portal.db"
+    shutil.copy(seeded_file, db)
+    with serve(Settings(db=db, secret_key="browser-tests", rasa_url=""), _free_port()) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,40 @@
+"""A conversation through the portal's /chat with Rasa and the action server running: a need in Polish
+finds listings, a place narrows them, a crisis is answered first, and stopping Rasa loses nothing."""
+
+import re
+
+import httpx
+import pytest
+
+pytestmark = [pytest.mark.slow]
+
+
+def _chat(client: httpx.Client, message: str, language: str = "en") -> str:
+    page = client.get(f"/{language}/chat").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(f"/{language}/chat", data={"csrf_token": token, "message": message},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return response.text
+
+
+def test_a_need_written_in_polish_finds_listings_and_a_place_narrows_them(all_services: str) -> None:
+    with httpx.Client(base_url=all_services, timeout=30) as client:
+        first = _chat(client, "nie mam pieniędzy na jedzenie dla dzieci", "pl")
+        assert first.count('href="/pl/services/') == 3 and "np-chat__buttons" in first
+        narrowed = _chat(client, '/inform{"neighbourhood": "Catford"}', "pl")
+        assert narrowed.count('href="/pl/services/') == 3 and "Catford" in narrowed
+        opening = _chat(client, "kiedy jest otwarte?", "pl")
+        assert "not open today" in opening or "open today" in opening or "otwart" in opening
+
+
+def test_a_crisis_is_answered_with_emergency_numbers(all_services: str) -> None:
+    with httpx.Client(base_url=all_services, timeout=30) as client:
+        for words in ("i cant do this anymore i want to end my life", "someone is hurting me at home right now"):
+            reply = _chat(client, words)
+            assert "999" in reply and "116 123" in reply, words
+
+
+def test_asking_for_a_person_gives_the_phone_line(all_services: str) -> None:
+    with httpx.Client(base_url=all_services, timeout=30) as client:
+        assert "020 7946 0000" in _chat(client, "can I talk to an actual human")

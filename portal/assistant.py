@@ -48,3 +48,16 @@ def ask(rasa_url: str, conversation: str, text: str, language: str) -> list[Repl
     except (httpx.HTTPError, ValueError) as error:
         log.warning("the assistant could not be reached (%s); answering from the directory", type(error).__name__)
         return None
+
+
+def forget(rasa_url: str, conversation: str) -> bool:
+    """Wipe a conversation from Rasa's memory (its events replaced by none): a kiosk's next visitor
+    starts from nothing. Returns whether Rasa confirmed it."""
+    if not rasa_url:
+        return False
+    try:
+        response = httpx.put(f"{rasa_url.rstrip('/')}/conversations/{conversation}/tracker/events", json=[],
+                             timeout=TIMEOUT_S)
+        return response.status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     help_phone: str = "020 7946 0000"  # the partnership's advice line, offered when a search finds nothing
     assistant_url: str = "/chat"  # where "ask the assistant" links
     rasa_url: str = "http://127.0.0.1:5005"  # the assistant's Rasa server; empty to answer from the directory
+    kiosk_idle_s: int = 90  # a kiosk starts again after this long without a touch...
+    kiosk_countdown_s: int = 20  # ...after showing a countdown this long
     quick_exit_url: str = "https://www.bbc.co.uk/weather"  # a neutral page to leave a sensitive one for
 
     def session_secret(self) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
-HELP_PHONE = "020 7946 0000"  # the partnership's advice line (demonstration number)
-HELP_HOURS = "Monday to Friday, 9am to 5pm"
-
-
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention pybabel looks for
     return message
+
+
+HELP_PHONE = "020 7946 0000"  # the partnership's advice line (demonstration number)
+HELP_HOURS = N_("Monday to Friday, 9am to 5pm")
 
 
 def reply(say: str, *, params: Optional[Dict[str, Any]] = None, listings: Optional[List[Dict[str, Any]]] = None,

@@ -28,6 +28,6 @@ class ActionSpeakToPerson(Action):
             pass
         say = (N_("You can talk to someone on {phone}, {hours}. This community hub is open now:") if listings
                else N_("You can talk to someone on {phone}, {hours}."))
-        dispatcher.utter_message(json_message=reply(say, params={"phone": HELP_PHONE, "hours": N_(HELP_HOURS)},
+        dispatcher.utter_message(json_message=reply(say, params={"phone": HELP_PHONE, "hours": HELP_HOURS},
                                                     listings=listings))
         return []

@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 class MultilingualIntentClassifier(LogisticRegressionClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {**LogisticRegressionClassifier.get_default_config(), "C": 30.0, "max_iter": 3000}
+        return {**LogisticRegressionClassifier.get_default_config(), "C": 100.0, "max_iter": 3000}
 
     def __init__(self, config: Dict[Text, Any], name: Text, model_storage: ModelStorage,
                  resource: Resource) -> None:

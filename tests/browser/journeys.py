@@ -43,6 +43,6 @@ def search_filter_open_save(page, base: str, language: str = "") -> str:  # noqa
 
 def shortlist_has(page, base: str, listing: str, language: str = "") -> None:  # noqa: ANN001
     prefix = f"/{language}" if language else ""
-    page.click(".np-header__links a")
+    page.click(".np-header__links a[href$='/shortlist']")
     page.wait_for_url(f"{base}{prefix}/shortlist")
     assert page.locator(f".np-result a[href='{listing}']").count() == 1

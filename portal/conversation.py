@@ -1,0 +1,109 @@
+"""One turn of a conversation with the assistant, as /chat and /kiosk both hold it.
+
+A crisis is answered first with emergency numbers, whether or not Rasa is running; otherwise Rasa answers
+through its REST channel, and if it cannot, the directory does. Replies become views in the resident's
+language: text translated then filled in, listings from the directory with their translated names.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import Request
+
+from directory.corpus import Corpus, corpus
+from directory.crisis import sounds_like_crisis
+from directory.embeddings import Embedder
+from directory.messages import N_
+from directory.search import SearchQuery, search
+from portal import assistant
+from portal.assistant import Reply
+from portal.dependencies import Db
+from portal.i18n import Translator
+from portal.templating import url
+
+MESSAGE_MAX = 500
+
+CRISIS = N_("If you are in danger now, or someone's life is at risk, call 999. You can talk to Samaritans at any "
+            "time, free, on 116 123. The South London and Maudsley 24-hour mental health crisis line is "
+            "0800 731 2864. The nearest A&E is at University Hospital Lewisham, Lewisham High Street, SE13 6LH.")
+WELCOME = N_("Hello. I can help you find free and local support in Lewisham. What do you need help with?")
+UNAVAILABLE = N_("The assistant is not available just now, so here is what the directory found for your words.")
+NOTHING = N_("I could not find anything for that. Call {phone} and someone will help you find support.")
+STARTERS = (
+    (N_("Money and debt"), "/find_debt_advice"), (N_("Food"), "/find_food_support"),
+    (N_("Housing"), "/find_housing_help"), (N_("Mental health"), "/find_mental_health_support"),
+    (N_("Family and children"), "/find_family_support"), (N_("Speak to a person"), "/speak_to_person"),
+)
+
+
+def conversation_id(request: Request) -> str:
+    """An anonymous id for this browser's conversation, so the assistant remembers the last turn."""
+    if "chat" not in request.session:
+        request.session["chat"] = secrets.token_urlsafe(12)
+    return request.session["chat"]
+
+
+def _words(message: str) -> str:
+    """A button's intent as words to search for when the assistant cannot be asked ('/find_food_support')."""
+    if not message.startswith("/"):
+        return message
+    return message[1:].split("{")[0].removeprefix("find_").replace("_", " ")
+
+
+def _from_directory(db: Db, embedder: Embedder | None, text: str, settings: Any) -> list[Reply]:
+    found = search(db, SearchQuery(text=_words(text), limit=3), embedder) if _words(text).strip() else None
+    if not found or not found.hits:
+        return [Reply(say=NOTHING, params={"phone": settings.help_phone})]
+    return [Reply(say=UNAVAILABLE, listings=[{"id": h.listing.id, "today": None} for h in found.hits])]
+
+
+def _in_language(request: Request, link: str) -> str:
+    """A portal link from the assistant ('/search?q=…'), in the resident's language."""
+    path, _, query = link.partition("?")
+    return url(request, path) + (f"?{query}" if query else "")
+
+
+def view(reply: Reply, t: Translator, found: Corpus, request: Request) -> dict[str, Any]:
+    """A reply in the resident's language: text translated then filled in, listings from the directory."""
+    params = {k: t.gettext(v) if isinstance(v, str) else v for k, v in reply.params.items()}
+    listings = []
+    for item in reply.listings:
+        index = found.index_of.get(item.get("id", ""))
+        if index is None:
+            continue
+        listing = found.listings[index]
+        listings.append({"listing": listing, "name": listing.name_in(t.code), "summary": listing.summary_in(t.code),
+                         "translated": t.code == "en" or t.code in listing.translations,
+                         "today": item.get("today"), "url": url(request, f"/services/{listing.id}")})
+    buttons = [{"title": t.gettext(b.get("title", "")), "payload": b.get("payload"),
+                "url": _in_language(request, b["url"]) if b.get("url") else None} for b in reply.buttons]
+    try:
+        text = t.gettext(reply.say).format(**params)
+    except (KeyError, IndexError, ValueError):
+        text = t.gettext(reply.say)
+    return {"text": text, "listings": listings, "buttons": buttons, "urgent": reply.urgent}
+
+
+def problem_with(text: str, t: Translator) -> str | None:
+    """What is wrong with a message, in the resident's language, or None."""
+    if not text:
+        return t.gettext(N_("Type a message, or choose a button."))
+    if len(text) > MESSAGE_MAX:
+        return t.gettext(N_("Use {limit} characters or fewer.")).format(limit=MESSAGE_MAX)
+    return None
+
+
+def answer(request: Request, db: Db, embedder: Embedder | None, text: str, language: str) -> list[Reply]:
+    """The replies to one message: crisis first, then the assistant, then the directory."""
+    if sounds_like_crisis(text):
+        return [Reply(say=CRISIS, urgent=True)]
+    settings = request.app.state.settings
+    replies = assistant.ask(settings.rasa_url, conversation_id(request), text, language)
+    return replies if replies is not None else _from_directory(db, embedder, text, settings)
+
+
+def views(request: Request, db: Db, embedder: Embedder | None, replies: list[Reply], t: Translator) -> list[dict]:
+    found = corpus(db, embedder)
+    return [view(r, t, found, request) for r in replies]

@@ -16,7 +16,7 @@ _PATTERNS = [
     r"\boverdose", r"\btaken too many (pills|tablets)\b", r"\b(hitting|beating|attacking|strangling) me\b",
     r"\b(going|trying) to kill me\b", r"\bin danger\b", r"\bnot safe (at home|now|here)\b",
     # Polish, Portuguese, Spanish, French
-    r"\bzabi(ć|c) si(ę|e)\b", r"\bsamob[oó]j", r"\bnie chc(ę|e) (ju(ż|z) )?(ż|z)y(ć|c)\b",
+    r"\bzabi(ć|c) si(ę|e)\b", r"\bsi(ę|e) zabi(ć|c)\b", r"\bsamob[oó]j", r"\bnie chc(ę|e) (ju(ż|z) )?(ż|z)y(ć|c)\b",
     r"\bme matar\b", r"\bsuic[ií]d", r"\bquero morrer\b", r"\bmatarme\b", r"\bquiero morir",
     r"\bme tuer\b", r"\benvie de mourir\b",
     # Turkish, Somali, Arabic, Bengali

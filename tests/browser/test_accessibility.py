@@ -26,7 +26,8 @@ def _page_types(page, base: str) -> dict[str, str]:  # noqa: ANN001
         "listing": listing, "sensitive listing": f"/services/{DOMESTIC_ABUSE}",
         "report form": f"{listing}/report", "shortlist": "/shortlist", "shared list": "/shortlist/shared?ids=x",
         "accessibility": "/accessibility", "privacy": "/privacy", "about the data": "/about-the-data",
-        "not found": "/no-such-page",
+        "not found": "/no-such-page", "chat": "/chat", "kiosk start": "/kiosk", "kiosk": "/kiosk/chat",
+        "kiosk take-away": "/kiosk/take-away",
     }
 
 

@@ -69,7 +69,7 @@ test: install browser bot-train
 lint: install
 	$(BIN)/ruff check .
 
-bench: install
+bench: install bot-install
 	@command -v wrk >/dev/null || { echo "Installing wrk for the page load benchmark"; \
 	  $(APT) update -qq && $(APT) install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run

@@ -9,19 +9,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from directory import index, seed
+from bench.servers import demo_database, free_port, wait_until_up
 from directory.embeddings import Embedder
-from directory.store import open_db
 from portal.page_weight import page_weight
 
 DURATION_S = 30
@@ -41,44 +38,23 @@ class LoadResult:
     results_kb: float
 
 
-def _port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-
-def _wait(base: str) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    raise RuntimeError("the portal did not start")
 
 
 def run(embedder: Embedder) -> LoadResult:
     if not shutil.which("wrk"):
         raise SystemExit("bench: the results page load test needs wrk (apt-get install wrk); `make bench` installs it")
     with tempfile.TemporaryDirectory() as folder:
-        db_path = Path(folder) / "portal.db"
-        db = open_db(db_path)
-        seed.load_demo(db)
-        index.refresh_embeddings(db, embedder)
-        db.close()
-        port = _port()
+        db_path = demo_database(Path(folder), embedder)
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {**os.environ, "PORTAL_DB": str(db_path), "PORTAL_SECRET_KEY": "bench"}
         server = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve", "--port", str(port),
                                    "--workers", str(WORKERS)], env=env, stdout=subprocess.DEVNULL)
         try:
-            _wait(base)
+            wait_until_up(base)
             with httpx.Client(base_url=base) as client:
                 home = page_weight("/", lambda p: client.get(p).content)
                 results = page_weight("/search?q=I+can%27t+pay+my+rent&postcode=SE6+4RU",

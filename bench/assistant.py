@@ -1,0 +1,122 @@
+"""The assistant: training time, intent accuracy on held-out sets per language, and one chat turn's time
+through the portal against straight to Rasa (`make bench` needs `make bot-install` first)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bench.servers import demo_database, free_port, wait_until_up
+from directory.embeddings import Embedder
+from portal.assistant_services import BOT, AssistantServices
+
+LANGUAGES = ("en", "pl", "pt", "es", "tr", "so", "ar")
+TURNS = 60
+MESSAGES = ["I need a food bank", "help with debts", "someone to talk to, I feel low", "where is a family hub",
+            "nie mam pieniędzy na jedzenie", "necesito ayuda con el alquiler", "hello", "can I speak to a person"]
+
+
+@dataclass
+class AssistantResult:
+    train_s: float
+    nlu: dict[str, dict] = field(default_factory=dict)
+    rasa_test_accuracy: float = 0.0
+    rasa_test_macro_f1: float = 0.0
+    portal_ms: tuple[float, float] = (0.0, 0.0)
+    rasa_ms: tuple[float, float] = (0.0, 0.0)
+
+
+def _bot(*args: str, **kwargs) -> subprocess.CompletedProcess:  # noqa: ANN003
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(BOT)}
+    return subprocess.run([str(BOT / ".venv" / "bin" / args[0]), *args[1:]], cwd=BOT, env=env, check=True,
+                          capture_output=True, text=True, **kwargs)
+
+
+def _p50_p95(times: list[float]) -> tuple[float, float]:
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _turns(embedder: Embedder) -> tuple[tuple[float, float], tuple[float, float]]:
+    with tempfile.TemporaryDirectory() as folder:
+        db_path = demo_database(Path(folder), embedder)
+        port = free_port()
+        services = AssistantServices(portal_url=f"http://127.0.0.1:{port}", rasa_port=free_port(),
+                                     actions_port=free_port())
+        services.start(Path(folder) / "logs")
+        env = {**os.environ, "PORTAL_DB": str(db_path), "PORTAL_SECRET_KEY": "bench",
+               "PORTAL_RASA_URL": services.rasa_url}
+        portal = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve", "--port", str(port)],
+                                  env=env, stdout=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_up(base, "/chat")
+            with httpx.Client(base_url=base, timeout=30) as client:
+                page = client.get("/chat").text
+                token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+                through_portal, straight = [], []
+                for i in range(TURNS):
+                    message = MESSAGES[i % len(MESSAGES)]
+                    start = time.perf_counter()
+                    client.post("/chat", data={"csrf_token": token, "message": message},
+                                headers={"HX-Request": "true"}).raise_for_status()
+                    through_portal.append((time.perf_counter() - start) * 1000)
+                    start = time.perf_counter()
+                    httpx.post(f"{services.rasa_url}/webhooks/rest/webhook", timeout=30,
+                               json={"sender": "bench", "message": message}).raise_for_status()
+                    straight.append((time.perf_counter() - start) * 1000)
+        finally:
+            portal.terminate()
+            portal.wait(timeout=30)
+            services.stop()
+    return _p50_p95(through_portal), _p50_p95(straight)
+
+
+def run(embedder: Embedder) -> AssistantResult:
+    if not (BOT / ".venv" / "bin" / "rasa").exists():
+        raise SystemExit("bench: the assistant benchmark needs `make bot-install` first")
+    with tempfile.TemporaryDirectory() as folder:
+        start = time.perf_counter()
+        _bot("rasa", "train", "--force", "--quiet", "--fixed-model-name", "bench", "--out", folder)
+        result = AssistantResult(train_s=time.perf_counter() - start)
+        model = str(Path(folder) / "bench.tar.gz")
+        report = _bot("python", "eval/evaluate.py", model, *[f"eval/nlu_test_{lang}.yml" for lang in LANGUAGES])
+        result.nlu = json.loads(report.stdout.strip().splitlines()[-1])
+        out = Path(folder) / "results"
+        _bot("rasa", "test", "nlu", "--nlu", "eval/nlu_test_en.yml", "-m", model, "--out", str(out))
+        intents = json.loads((out / "intent_report.json").read_text())
+        result.rasa_test_accuracy = intents["accuracy"]
+        result.rasa_test_macro_f1 = intents["macro avg"]["f1-score"]
+        shutil.rmtree(out, ignore_errors=True)
+    result.portal_ms, result.rasa_ms = _turns(embedder)
+    return result
+
+
+def table(result: AssistantResult) -> str:
+    names = {"en": "English (all 25 intents)", "pl": "Polish", "pt": "Portuguese", "es": "Spanish", "tr": "Turkish",
+             "so": "Somali", "ar": "Arabic"}
+    rows = ["| held-out set | utterances | intent accuracy | macro F1 | target |", "|---|---:|---:|---:|---:|"]
+    for code in LANGUAGES:
+        r = result.nlu[code]
+        target = "≥ 0.90" if code == "en" else "≥ 0.80"
+        rows.append(f"| {names[code]} | {r['examples']} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {target} |")
+    rows += ["", f"`rasa test nlu` on the English held-out split: intent accuracy {result.rasa_test_accuracy:.3f}, "
+                 f"macro F1 {result.rasa_test_macro_f1:.3f}.", "",
+             "| measure | figure |", "|---|---:|",
+             f"| training, NLU and dialogue (`rasa train --force`) | {result.train_s:.0f} s |",
+             f"| one chat turn through the portal's /chat, p50 / p95 ({TURNS} turns) | "
+             f"{result.portal_ms[0]:.0f} / {result.portal_ms[1]:.0f} ms |",
+             f"| the same turn straight to Rasa's REST webhook, p50 / p95 | "
+             f"{result.rasa_ms[0]:.0f} / {result.rasa_ms[1]:.0f} ms |"]
+    return "\n".join(rows)

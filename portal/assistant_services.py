@@ -7,7 +7,10 @@ most of a minute to load, so `start` waits on its /status before saying it is up
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -19,6 +22,16 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 MODEL = BOT / "models" / "current.tar.gz"
 STARTUP_TIMEOUT_S = 180.0
 GRACE_S = 10.0
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: on Linux, be sent SIGTERM when the portal goes, however it goes.
+
+    uvicorn ends a SIGTERM'd server by re-raising the signal, so the portal's own clean-up never runs;
+    without this the assistant's servers would be left behind holding their ports.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: `stop` on a normal exit is the clean-up
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
 
 
 class AssistantUnavailable(RuntimeError):
@@ -60,7 +73,7 @@ class AssistantServices:
         for name, command in commands.items():
             with (log_dir / f"{name}.log").open("ab") as log:
                 self.processes.append(subprocess.Popen(command, cwd=self.bot_dir, env=env, stdout=log,
-                                                       stderr=subprocess.STDOUT))
+                                                       stderr=subprocess.STDOUT, preexec_fn=_die_with_parent))
         self._wait_until_up()
 
     def _wait_until_up(self) -> None:

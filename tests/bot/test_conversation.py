@@ -22,6 +22,7 @@ def test_a_need_written_in_polish_finds_listings_and_a_place_narrows_them(all_se
     with httpx.Client(base_url=all_services, timeout=30) as client:
         first = _chat(client, "nie mam pieniędzy na jedzenie dla dzieci", "pl")
         assert first.count('href="/pl/services/') == 3 and "np-chat__buttons" in first
+        assert "Here are" not in first and "Tell me your postcode" not in first  # shown in Polish
         narrowed = _chat(client, '/inform{"neighbourhood": "Catford"}', "pl")
         assert narrowed.count('href="/pl/services/') == 3 and "Catford" in narrowed
         opening = _chat(client, "kiedy jest otwarte?", "pl")

@@ -8,6 +8,7 @@ language: text translated then filled in, listings from the directory with their
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
@@ -20,7 +21,7 @@ from directory.search import SearchQuery, search
 from portal import assistant
 from portal.assistant import Reply
 from portal.dependencies import Db
-from portal.i18n import Translator
+from portal.i18n import Translator, translator
 from portal.templating import url
 
 MESSAGE_MAX = 500
@@ -84,6 +85,29 @@ def view(reply: Reply, t: Translator, found: Corpus, request: Request) -> dict[s
     except (KeyError, IndexError, ValueError):
         text = t.gettext(reply.say)
     return {"text": text, "listings": listings, "buttons": buttons, "urgent": reply.urgent}
+
+
+@dataclass
+class Turn:
+    """One message and its answer: what to show as said, the replies, or what is wrong with the message."""
+
+    said: str | None
+    replies: list[Reply]
+    problem: str | None = None
+
+
+def take_turn(request: Request, db: Db, embedder: Embedder | None, message: str, title: str = "") -> Turn:
+    """Check the message, then answer it in the request's language (a button shows its title as said)."""
+    t = translator(request.state.language)
+    text = message.strip()
+    problem = problem_with(text, t)
+    if problem:
+        return Turn(None, [], problem)
+    return Turn(title.strip() or text, answer(request, db, embedder, text, t.code))
+
+
+def buttons(pairs: tuple[tuple[str, str], ...], t: Translator) -> list[dict[str, str]]:
+    return [{"title": t.gettext(title), "payload": payload} for title, payload in pairs]
 
 
 def problem_with(text: str, t: Translator) -> str | None:

@@ -24,7 +24,7 @@ def _page(request: Request, db: Db, embedder: Embedder | None, said: str | None,
     fragment = request.headers.get("HX-Request") == "true"
     return render(request, db, "_chat_turn.html" if fragment else "chat.html", status_code=status_code,
                   said=said, replies=conversation.views(request, db, embedder, replies, t), problem=problem,
-                  starters_buttons=[{"title": t.gettext(title), "payload": payload} for title, payload in STARTERS],
+                  starters_buttons=conversation.buttons(STARTERS, t),
                   welcome=t.gettext(WELCOME), message_max=MESSAGE_MAX)
 
 
@@ -36,10 +36,5 @@ def chat(request: Request, db: Db, embedder: Model) -> Response:
 @router.post("/chat", dependencies=[Depends(require_csrf)])
 def send(request: Request, db: Db, embedder: Model, message: Annotated[str, Form()] = "",
          title: Annotated[str, Form()] = "") -> Response:
-    t = request_translator(request)
-    text = message.strip()
-    problem = conversation.problem_with(text, t)
-    if problem:
-        return _page(request, db, embedder, None, [], 400, problem)
-    replies = conversation.answer(request, db, embedder, text, t.code)
-    return _page(request, db, embedder, title.strip() or text, replies)
+    turn = conversation.take_turn(request, db, embedder, message, title)
+    return _page(request, db, embedder, turn.said, turn.replies, 400 if turn.problem else 200, turn.problem)

@@ -50,7 +50,7 @@ def _chat_page(request: Request, db: Db, embedder: Embedder | None, said: str | 
                   kiosk=True, chat_action="/kiosk/chat", said=said,
                   replies=conversation.views(request, db, embedder, replies, t),
                   problem=problem, message_max=MESSAGE_MAX, found_count=len(request.session.get(_FOUND, [])),
-                  needs=[{"title": t.gettext(title), "payload": payload} for title, payload in NEEDS])
+                  needs=conversation.buttons(NEEDS, t))
 
 
 @router.get("/kiosk/chat")
@@ -61,17 +61,14 @@ def chat(request: Request, db: Db, embedder: Model) -> Response:
 @router.post("/kiosk/chat", dependencies=[Depends(require_csrf)])
 def send(request: Request, db: Db, embedder: Model, message: Annotated[str, Form()] = "",
          title: Annotated[str, Form()] = "") -> Response:
-    t = request_translator(request)
-    text = message.strip()
-    problem = conversation.problem_with(text, t)
-    if problem:
-        return _chat_page(request, db, embedder, None, [], 400, problem)
-    replies = conversation.answer(request, db, embedder, text, t.code)
+    turn = conversation.take_turn(request, db, embedder, message, title)
+    if turn.problem:
+        return _chat_page(request, db, embedder, None, [], 400, turn.problem)
     found = [i for i in request.session.get(_FOUND, []) if isinstance(i, str)]
-    for reply in replies:
+    for reply in turn.replies:
         found += [item["id"] for item in reply.listings if item.get("id") and item["id"] not in found]
     request.session[_FOUND] = found[-shortlist.LIMIT:]
-    return _chat_page(request, db, embedder, title.strip() or text, replies)
+    return _chat_page(request, db, embedder, turn.said, turn.replies)
 
 
 @router.get("/kiosk/take-away")

@@ -41,6 +41,12 @@ def catalogue(code: str) -> NullTranslations:
     return Translations(buffer, domain=DOMAIN)
 
 
+@cache
+def _locale(name: str) -> Locale:
+    """Parsed once per language: every date, time and distance on a page asks for it."""
+    return Locale.parse(name)
+
+
 @dataclass(frozen=True)
 class Translator:
     """Everything a page needs to speak one language."""
@@ -53,7 +59,7 @@ class Translator:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(self.lang.babel_locale)
+        return _locale(self.lang.babel_locale)
 
     def gettext(self, message: str) -> str:
         return catalogue(self.code).gettext(message)

@@ -20,7 +20,8 @@ from portal.conversation import MESSAGE_MAX
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
 from portal.languages import LANGUAGES
-from portal.templating import render, request_translator, url
+from portal.routes.shortlist_pages import share_context
+from portal.templating import render, request_translator
 
 router = APIRouter(include_in_schema=False)
 Model = Annotated[Embedder | None, Depends(get_embedder)]
@@ -76,10 +77,8 @@ def take_away(request: Request, db: Db, embedder: Model) -> Response:
     """What was found, to print or to carry away on a phone by QR code (never a sensitive listing)."""
     ids = [i for i in request.session.get(_FOUND, []) if isinstance(i, str)] + shortlist.saved_ids(request)
     found = shortlist.listings(corpus(db, embedder), list(dict.fromkeys(ids)))
-    token = shortlist.share_token(found)
-    share_url = str(request.base_url).rstrip("/") + url(request, "/shortlist/shared", ids=token) if token else None
-    return render(request, db, "kiosk/take_away.html", kiosk=True, found_listings=found, share_url=share_url,
-                  qr=shortlist.qr_svg(share_url) if share_url else None)
+    return render(request, db, "kiosk/take_away.html", kiosk=True, found_listings=found,
+                  **share_context(request, found))
 
 
 @router.get("/kiosk/reset")

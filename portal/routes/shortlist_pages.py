@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from directory.corpus import corpus
+from directory.corpus import Listing, corpus
 from directory.embeddings import Embedder
 from portal import shortlist
 from portal.csrf import require_csrf
@@ -35,6 +35,15 @@ def _changed(request: Request, db: Db, embedder: Model, service_id: str, next_ur
     return RedirectResponse(_safe_next(next_url, url(request, "/shortlist")), status_code=303)
 
 
+def share_context(request: Request, listings: list[Listing]) -> dict[str, str | None]:
+    """The shareable link to these listings (sensitive ones left out) and its QR code, for a page."""
+    token = shortlist.share_token(listings)
+    if not token:
+        return {"share_url": None, "qr": None}
+    link = str(request.base_url).rstrip("/") + url(request, "/shortlist/shared", ids=token)
+    return {"share_url": link, "qr": shortlist.qr_svg(link)}
+
+
 @router.post("/shortlist/add", dependencies=[Depends(require_csrf)])
 def add(request: Request, db: Db, embedder: Model, service_id: Annotated[str, Form()],
         next: Annotated[str, Form()] = "") -> Response:
@@ -53,10 +62,8 @@ def remove(request: Request, db: Db, embedder: Model, service_id: Annotated[str,
 @router.get("/shortlist")
 def view(request: Request, db: Db, embedder: Model) -> Response:
     saved = shortlist.listings(corpus(db, embedder), shortlist.saved_ids(request))
-    token = shortlist.share_token(saved)
-    share_url = str(request.base_url).rstrip("/") + url(request, "/shortlist/shared", ids=token) if token else None
-    return render(request, db, "shortlist.html", saved_listings=saved, share_url=share_url,
-                  qr=shortlist.qr_svg(share_url) if share_url else None, current_url=current_url(request))
+    return render(request, db, "shortlist.html", saved_listings=saved, current_url=current_url(request),
+                  **share_context(request, saved))
 
 
 @router.get("/shortlist/shared")

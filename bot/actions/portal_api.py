@@ -6,6 +6,7 @@ and the action says so kindly, with a phone number.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
@@ -36,7 +37,8 @@ async def _get(path: str, params: Dict[str, Any]) -> Dict[str, Any]:
                     return {"problem": (await response.json()).get("detail", "")}
                 response.raise_for_status()
                 return await response.json()
-    except (aiohttp.ClientError, TimeoutError, OSError, ValueError) as error:
+    # On Python 3.10, aiohttp's timeout raises asyncio.TimeoutError, which is not the built-in one.
+    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, OSError, ValueError) as error:
         raise PortalUnavailable(str(error)) from error
 
 

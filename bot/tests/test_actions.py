@@ -2,6 +2,7 @@
 in London time and, when the portal is slow or down, answer kindly with a phone number."""
 
 import asyncio
+import socket
 import unittest
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -70,6 +71,22 @@ class PortalDown(unittest.TestCase):
     def test_asking_when_it_opens_before_any_search_asks_what_is_needed(self) -> None:
         messages, _ = run(ActionOpeningAndLocation(), "ask_opening_hours")
         self.assertIn("what you need", messages[0]["custom"]["say"])
+
+
+class PortalSlow(PortalDown):
+    """The same kind answers when the portal accepts the connection but never replies."""
+
+    def setUp(self) -> None:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)  # the kernel accepts connections; nobody ever reads or answers them
+        self.saved = portal_api.PORTAL_URL, portal_api.TIMEOUT_S
+        portal_api.PORTAL_URL = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        portal_api.TIMEOUT_S = 0.5
+
+    def tearDown(self) -> None:
+        portal_api.PORTAL_URL, portal_api.TIMEOUT_S = self.saved
+        self.listener.close()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""/chat and /kiosk through the portal with the assistant stopped: a crisis is answered first, the
-directory answers instead of Rasa, bad messages get a clear error, and a kiosk visit is wiped on reset."""
+"""/chat and /kiosk through the portal with the assistant stopped or stuck: a crisis is answered first,
+the directory answers instead of Rasa, bad messages get a clear error, and a kiosk visit is wiped on reset."""
 
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,19 @@ def no_assistant(seeded_path: Path):  # noqa: ANN201 - a client whose Rasa is no
     settings = Settings(db=seeded_path, secret_key="x", rasa_url="http://127.0.0.1:9")
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+@pytest.fixture
+def stuck_assistant(seeded_path: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """A 'Rasa' that accepts the connection and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        monkeypatch.setattr("portal.assistant.TIMEOUT_S", 0.5)
+        settings = Settings(db=seeded_path, secret_key="x",
+                            rasa_url=f"http://127.0.0.1:{listener.getsockname()[1]}")
+        with TestClient(create_app(settings)) as client:
+            yield client
 
 
 def _token(client: TestClient, path: str = "/chat") -> str:
@@ -43,6 +57,12 @@ def test_a_crisis_is_answered_with_emergency_numbers_even_with_the_assistant_sto
 
 def test_with_the_assistant_stopped_the_directory_answers(no_assistant) -> None:
     reply = no_assistant.post("/chat", data={"csrf_token": _token(no_assistant), "message": "I need a food bank"})
+    assert reply.status_code == 200 and "The assistant is not available just now" in reply.text
+    assert reply.text.count('href="/services/') == 3
+
+
+def test_with_the_assistant_not_answering_in_time_the_directory_answers(stuck_assistant) -> None:
+    reply = stuck_assistant.post("/chat", data={"csrf_token": _token(stuck_assistant), "message": "debt advice"})
     assert reply.status_code == 200 and "The assistant is not available just now" in reply.text
     assert reply.text.count('href="/services/') == 3
 

@@ -20,3 +20,11 @@ class ResidentError(ValueError):
         self.message = message
         self.params = params
         super().__init__(message.format(**params))
+
+
+class FieldError(ResidentError):
+    """A problem with one answer on a form; `field` names it, so the form can show the message beside it."""
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        self.field = field
+        super().__init__(message, **params)

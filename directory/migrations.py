@@ -74,12 +74,54 @@ def _listing_reports(db: sqlite_utils.Database) -> None:
     db["listing_reports"].create_index(["service_id"])
 
 
+def _accounts(db: sqlite_utils.Database) -> None:
+    """People who look after listings, the organisations they belong to, and what keeps them signed in."""
+    db["users"].create(
+        {"id": str, "email": str, "name": str, "password_hash": str, "role": str, "created_at": str,
+         "disabled_at": str}, pk="id")
+    db["users"].create_index(["email"], unique=True)
+    db["memberships"].create({"user_id": str, "organization_id": str, "added_at": str},
+                             pk=("user_id", "organization_id"))
+    db["memberships"].create_index(["organization_id"])
+    db["organization_policies"].create({"organization_id": str, "publishes_directly": int}, pk="organization_id")
+    db["account_tokens"].create(
+        {"token_hash": str, "kind": str, "email": str, "user_id": str, "organization_id": str, "role": str,
+         "created_by": str, "created_at": str, "expires_at": str, "used_at": str}, pk="token_hash")
+    db["user_sessions"].create(
+        {"id_hash": str, "user_id": str, "created_at": str, "seen_at": str, "expires_at": str}, pk="id_hash")
+    db["user_sessions"].create_index(["user_id"])
+    db["login_failures"].create({"id": int, "key": str, "failed_at": str}, pk="id")
+    db["login_failures"].create_index(["key", "failed_at"])
+
+
+def _listing_history(db: sqlite_utils.Database) -> None:
+    """Every version of every listing (never changed or deleted), and changes waiting for a moderator."""
+    db["listing_versions"].create(
+        {"id": int, "service_id": str, "version": int, "record": str, "action": str, "changed_by": str,
+         "changed_at": str, "changes": str}, pk="id")
+    db["listing_versions"].create_index(["service_id", "version"], unique=True)
+    for event in ("update", "delete"):
+        db.execute(f"create trigger listing_versions_keep_{event} before {event} on listing_versions "
+                   "begin select raise(abort, 'listing history is never changed or deleted'); end")
+    db["listing_changes"].create(
+        {"id": int, "service_id": str, "organization_id": str, "record": str, "base_version": int, "status": str,
+         "submitted_by": str, "submitted_at": str, "decided_by": str, "decided_at": str, "reason": str}, pk="id")
+    db["listing_changes"].create_index(["status", "organization_id"])
+    db["listing_changes"].create_index(["organization_id", "submitted_at"])
+    db["listing_changes"].create_index(["service_id", "status"])
+    from directory.history import backfill
+
+    backfill(db)  # listings already here become version 1, so their first edit shows only what changed
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
     (3, "search log without personal data", _search_log),
     (4, "listing names and descriptions in other languages", _translations),
     (5, "residents' reports of problems with listings", _listing_reports),
+    (6, "accounts, organisation membership, sign-in tokens and sessions", _accounts),
+    (7, "listing history and changes waiting for a moderator", _listing_history),
 )
 
 

@@ -7,6 +7,7 @@ nothing and says which records are wrong and why.
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -21,10 +22,11 @@ import jsonschema
 import sqlite_utils
 
 from directory import postcodes
+from directory.history import SYSTEM, record_version_if_changed
 from directory.index import refresh_text_index
 from directory.oruk_v1 import looks_like_v1, upgrade_service
 from directory.schema import PUBLICATION_STATUSES
-from directory.services import iter_services, save_service
+from directory.services import iter_services, load_service, save_service
 from directory.store import bump_generation
 from directory.taxonomy import ensure_categories
 
@@ -174,9 +176,9 @@ def validate(records: list[Any]) -> list[RecordProblem]:
     return problems
 
 
-def _prepare(record: Record) -> Record:
-    """Fill in what a record may leave implicit, so the stored form is complete."""
-    prepared = dict(record)
+def prepare(record: Record) -> Record:
+    """A copy of the record with what it may leave implicit filled in, so the stored form is complete."""
+    prepared = copy.deepcopy(record)
     prepared.setdefault("status", "active")
     if "publication_status" not in prepared:
         hidden = prepared["status"] in ("inactive", "defunct")
@@ -190,7 +192,7 @@ def _prepare(record: Record) -> Record:
 def import_services(
     db: sqlite_utils.Database, records: list[Any], progress: Progress | None = None
 ) -> ImportReport:
-    """Import every record or none: raises ImportRejected listing each problem."""
+    """Import every record or none, adding a history version for each that changed; raises ImportRejected."""
     problems = validate(records)
     if problems:
         raise ImportRejected(problems)
@@ -198,7 +200,7 @@ def import_services(
     existing = {r[0] for r in db.execute("select id from services")}
     with db.atomic():
         for record in records:
-            prepared = _prepare(record)
+            prepared = prepare(record)
             save_service(db, prepared)
             report.service_ids.append(prepared["id"])
             if prepared["id"] in existing:
@@ -208,6 +210,8 @@ def import_services(
             if progress:
                 progress(1)
         ensure_categories(db)  # after the records, so the partnership's own terms are never overwritten
+        for service_id in report.service_ids:
+            record_version_if_changed(db, load_service(db, service_id), "imported", SYSTEM)
         refresh_text_index(db, report.service_ids)
         bump_generation(db)
     return report

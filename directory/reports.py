@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from directory.analytics import scrub
-from directory.messages import N_, ResidentError
+from directory.messages import N_, FieldError
 
 PROBLEMS: dict[str, str] = {
     "closed": N_("It has closed or stopped running"),
@@ -25,12 +25,8 @@ PROBLEMS: dict[str, str] = {
 DETAILS_MAX = 1000
 
 
-class ReportError(ResidentError):
+class ReportError(FieldError):
     """A report we cannot take as it is; `field` says which answer to correct."""
-
-    def __init__(self, field: str, message: str, **params: object) -> None:
-        self.field = field
-        super().__init__(message, **params)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,17 @@ from directory.embeddings import shared_embedder
 from directory.store import open_db
 from portal import errors
 from portal.middleware import LanguageMiddleware, SecurityHeadersMiddleware
-from portal.routes import api, chat_pages, info_pages, kiosk_pages, listings, search_pages, shortlist_pages
+from portal.routes import (
+    account_pages,
+    admin_pages,
+    api,
+    chat_pages,
+    info_pages,
+    kiosk_pages,
+    listings,
+    search_pages,
+    shortlist_pages,
+)
 from portal.search_log import SearchLogWriter
 from portal.settings import Settings, get_settings
 
@@ -27,7 +37,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "portal_session"
 ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.router, info_pages.router,
-           chat_pages.router, kiosk_pages.router)
+           chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -16,6 +16,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from accounts import users
+from accounts.users import AccountProblems
 from directory import analytics, index, oruk, seed
 from directory.embeddings import load_embedder
 from directory.postcodes import PostcodeError
@@ -27,6 +29,8 @@ app = typer.Typer(help="Neighbourhood Portal: the directory, its search and the 
                   no_args_is_help=True)
 directory_app = typer.Typer(help="Import, export, search and index the directory.", no_args_is_help=True)
 app.add_typer(directory_app, name="directory")
+users_app = typer.Typer(help="Accounts for the people who look after listings.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 out = Console()
 err = Console(stderr=True)
@@ -222,6 +226,25 @@ def gaps(db: DbOption = None,
     for gap in found:
         table.add_row(gap.query, gap.language or "", gap.month, str(gap.searches), str(gap.best_result_count))
     out.print(table)
+
+
+@users_app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(prompt=True, help="The administrator's email address.")],
+    name: Annotated[str, typer.Option(prompt=True, help="Their name.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          envvar="PORTAL_ADMIN_PASSWORD",
+                                          help="Asked for when not given (or from $PORTAL_ADMIN_PASSWORD).")],
+    db: DbOption = None,
+) -> None:
+    """Create the first administrator, who then invites everyone else from the portal."""
+    try:
+        user = users.create(open_db(db), email, name, password, users.ADMIN)
+    except AccountProblems as found:
+        for problem in found.problems:
+            err.print(f"[red]{problem}[/red]")
+        raise typer.Exit(1) from None
+    out.print(f"Administrator {user.email} created. Sign in at /account/sign-in.")
 
 
 if __name__ == "__main__":  # pragma: no cover

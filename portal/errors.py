@@ -9,15 +9,18 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from directory.messages import N_
 from directory.store import connect
-from portal.templating import render, request_translator
+from portal.auth import SignInNeeded, sign_in_url
+from portal.templating import render, request_translator, url
 
 _PAGES = {
     404: (N_("Page not found"),
           N_("If you typed the web address, check it is correct. The listing may also have closed.")),
+    403: (N_("You cannot do this"),
+          N_("Your account does not allow this. If you think it should, ask the directory's administrators.")),
     400: (N_("Something in the web address is not right"), N_("Go back and try again, or start a new search.")),
     405: (N_("Something in the web address is not right"), N_("Go back and try again, or start a new search.")),
 }
@@ -45,6 +48,10 @@ def install(app: FastAPI) -> None:
             return await http_exception_handler(request, error)
         heading, message = _EXPIRED if error.detail == "csrf" else _PAGES[error.status_code]
         return _page(request, error.status_code, heading, message)
+
+    @app.exception_handler(SignInNeeded)
+    async def sign_in_first(request: Request, error: SignInNeeded) -> Response:
+        return RedirectResponse(url(request, sign_in_url(error.next_url)), status_code=303)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:

@@ -17,6 +17,8 @@ CONTENT_SECURITY_POLICY = (
 )
 # FastAPI's interactive API docs load Swagger UI from a CDN; they are for developers, not residents.
 _NO_CSP_PATHS = ("/docs", "/redoc")
+# Staff pages may show drafts and links that work once: never kept in a browser's or a proxy's cache.
+STAFF_PATHS = ("/account", "/admin", "/manage", "/moderation")
 
 
 class HttpMiddleware:
@@ -81,6 +83,8 @@ class SecurityHeadersMiddleware(HttpMiddleware):
                 headers = MutableHeaders(scope=message)
                 if not scope["path"].startswith(_NO_CSP_PATHS):
                     headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+                if scope["path"].startswith(STAFF_PATHS):
+                    headers["cache-control"] = "no-store"
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "same-origin")
                 headers.setdefault("x-frame-options", "DENY")

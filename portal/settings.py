@@ -25,6 +25,18 @@ class Settings(BaseSettings):
     kiosk_idle_s: int = 90  # a kiosk starts again after this long without a touch...
     kiosk_countdown_s: int = 20  # ...after showing a countdown this long
     quick_exit_url: str = "https://www.bbc.co.uk/weather"  # a neutral page to leave a sensitive one for
+    public_url: str = ""  # how people reach the portal, for links in emails; http://host:port when empty
+    smtp_host: str = ""  # email is sent only when this is set; otherwise links are shown to an administrator
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "directory@example.org"
+    smtp_starttls: bool = True
+
+    def link(self, path: str, seen_at: str = "") -> str:
+        """An absolute link to a page, for emails and links passed on: public_url, else the address the
+        request came to (`seen_at`), else the address the portal listens on."""
+        return (self.public_url or seen_at or f"http://{self.host}:{self.port}").rstrip("/") + path
 
     def session_secret(self) -> str:
         """The configured key, else one made once and kept beside the database (so restarts keep sessions)."""

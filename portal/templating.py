@@ -17,7 +17,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from directory import seed
-from portal import csrf, shortlist
+from portal import auth, csrf, shortlist
+from portal.auth import signed_in
 from portal.i18n import Translator, translator
 from portal.languages import LANGUAGES
 
@@ -65,6 +66,11 @@ def url(request: Request, path: str, **params: Any) -> str:
     return prefix + path + (f"?{urlencode(pairs)}" if pairs else "")
 
 
+def safe_next(next_url: str, fallback: str) -> str:
+    """Only ever go back to a page on this site."""
+    return next_url if next_url.startswith("/") and not next_url.startswith(("//", "/\\")) else fallback
+
+
 def current_url(request: Request) -> str:
     """This page's address in its language, for coming back to after a form."""
     code = request.state.language
@@ -89,6 +95,7 @@ def render(
         "url": lambda path, **params: url(request, path, **params),
         "demo": seed.is_demo(db), "csrf_field": csrf.FIELD, "csrf_token": csrf.csrf_token(request),
         "shortlist_count": len(shortlist.saved_ids(request)),
-        "settings": request.app.state.settings, "path": request.url.path, **values,
+        "settings": request.app.state.settings, "path": request.url.path,
+        "current_user": signed_in(request) if auth.SESSION_KEY in request.session else None, **values,
     }
     return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -12,15 +12,10 @@ from directory.embeddings import Embedder
 from portal import shortlist
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
-from portal.templating import current_url, render, url
+from portal.templating import current_url, render, safe_next, url
 
 router = APIRouter(include_in_schema=False)
 Model = Annotated[Embedder | None, Depends(get_embedder)]
-
-
-def _safe_next(next_url: str, fallback: str) -> str:
-    """Only ever go back to a page on this site."""
-    return next_url if next_url.startswith("/") and not next_url.startswith(("//", "/\\")) else fallback
 
 
 def _changed(request: Request, db: Db, embedder: Model, service_id: str, next_url: str, saved: bool) -> Response:
@@ -32,7 +27,7 @@ def _changed(request: Request, db: Db, embedder: Model, service_id: str, next_ur
                           saved=saved, next_url=next_url)
         response.headers["HX-Trigger"] = "shortlistChanged"
         return response
-    return RedirectResponse(_safe_next(next_url, url(request, "/shortlist")), status_code=303)
+    return RedirectResponse(safe_next(next_url, url(request, "/shortlist")), status_code=303)
 
 
 def share_context(request: Request, listings: list[Listing]) -> dict[str, str | None]:

@@ -47,11 +47,17 @@ def serve(settings: Settings, port: int) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def live_server(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The portal over a private copy of the demonstration directory (the assistant switched off)."""
+def live_db(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live portal's private copy of the demonstration directory, for tests to add accounts to."""
     db = tmp_path_factory.mktemp("live") / "portal.db"
     shutil.copy(seeded_file, db)
-    with serve(Settings(db=db, secret_key="browser-tests", rasa_url=""), _free_port()) as base:
+    return db
+
+
+@pytest.fixture(scope="session")
+def live_server(live_db: Path) -> Iterator[str]:
+    """The portal over `live_db` (the assistant switched off)."""
+    with serve(Settings(db=live_db, secret_key="browser-tests", rasa_url=""), _free_port()) as base:
         yield base
 
 

@@ -1,0 +1,1 @@
+"""The people who look after listings: accounts, roles, sign-in tokens, sessions and throttling."""

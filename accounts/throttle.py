@@ -1,0 +1,65 @@
+"""Slowing down password guessing: too many failed sign-ins for one account, or from one address, wait.
+
+Keys are keyed hashes, so the table never holds an email or an IP address in the clear, and failures
+older than the window are forgotten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+from accounts.users import normalise_email, now_iso
+
+WINDOW = timedelta(minutes=15)
+PER_ACCOUNT = 5
+PER_ADDRESS = 20
+
+
+@dataclass(frozen=True)
+class Keys:
+    account: str
+    address: str
+
+
+def keys(secret: str, email: str, address: str) -> Keys:
+    def mac(kind: str, value: str) -> str:
+        return kind + ":" + hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+    return Keys(mac("account", normalise_email(email)), mac("address", address))
+
+
+def _failures(db: sqlite_utils.Database, key: str, at: datetime) -> list[str]:
+    return [r[0] for r in db.execute(
+        "select failed_at from login_failures where key = ? and failed_at > ? order by failed_at",
+        [key, now_iso(at - WINDOW)])]
+
+
+def wait_minutes(db: sqlite_utils.Database, found: Keys, at: datetime | None = None) -> int:
+    """Minutes until another try is allowed; 0 when one is allowed now."""
+    at = at or datetime.now(UTC)
+    waits = []
+    for key, limit in ((found.account, PER_ACCOUNT), (found.address, PER_ADDRESS)):
+        failures = _failures(db, key, at)
+        if len(failures) >= limit:
+            oldest_counted = datetime.fromisoformat(failures[-limit])
+            waits.append(oldest_counted + WINDOW - at)
+    if not waits:
+        return 0
+    return max(1, -(-int(max(waits).total_seconds()) // 60))
+
+
+def failed(db: sqlite_utils.Database, found: Keys, at: datetime | None = None) -> None:
+    at = at or datetime.now(UTC)
+    with db.atomic():
+        db["login_failures"].insert_all([{"key": found.account, "failed_at": now_iso(at)},
+                                         {"key": found.address, "failed_at": now_iso(at)}])
+        db.execute("delete from login_failures where failed_at <= ?", [now_iso(at - WINDOW)])
+
+
+def succeeded(db: sqlite_utils.Database, found: Keys) -> None:
+    db.execute("delete from login_failures where key = ?", [found.account])

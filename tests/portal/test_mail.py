@@ -1,0 +1,71 @@
+"""With SMTP configured, invitations are emailed (to a real SMTP server on loopback); without it, nothing is."""
+
+import re
+import socket
+from collections.abc import Iterator
+
+import pytest
+import sqlite_utils
+from aiosmtpd.controller import Controller
+from fastapi.testclient import TestClient
+
+from accounts import users
+from directory import organisations
+from portal.app import create_app
+from portal.settings import Settings
+from tests.portal.test_account_pages import PASSWORD, post, sign_in
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 - aiosmtpd's hook
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox() -> Iterator[tuple[Inbox, int]]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    handler = Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield handler, port
+    controller.stop()
+
+
+def test_an_invitation_is_emailed_when_smtp_is_set_up(seeded_path, inbox) -> None:
+    handler, port = inbox
+    settings = Settings(db=seeded_path, secret_key="x", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
+                        public_url="https://directory.example.org")
+    db = sqlite_utils.Database(seeded_path)
+    admin = users.create(db, "admin@example.org", "Ada Admin", PASSWORD, users.ADMIN)
+    org = organisations.create(db, "Deptford Action Group")
+    with TestClient(create_app(settings)) as client:
+        sign_in(client, admin.email)
+        page = post(client, f"/admin/organisations/{org}/invitations", f"/admin/organisations/{org}",
+                    email="helper@example.org")
+    assert "We have emailed this link to helper@example.org" in page.text
+    assert len(handler.messages) == 1
+    body = handler.messages[0].decode()
+    assert "To: helper@example.org" in body
+    assert re.search(r"https://directory\.example\.org/account/invitation/[\w-]+", body)
+
+
+def test_the_first_administrator_is_made_from_the_command_line(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from portal.cli import app
+
+    runner = CliRunner()
+    db_path = tmp_path / "portal.db"
+    weak = runner.invoke(app, ["users", "create-admin", "--db", str(db_path), "--email", "a@example.org",
+                               "--name", "Ada"], input="password1234\npassword1234\n")
+    assert weak.exit_code == 1 and "most common passwords" in weak.output
+    made = runner.invoke(app, ["users", "create-admin", "--db", str(db_path), "--email", "a@example.org",
+                               "--name", "Ada"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert made.exit_code == 0, made.output
+    assert users.by_email(sqlite_utils.Database(db_path), "a@example.org").role == users.ADMIN

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from directory.messages import N_, ResidentError
+from directory.messages import N_, FieldError
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200  # hashing very long inputs is a way to tie the server up
@@ -22,8 +22,11 @@ _hasher = PasswordHasher()
 _UNKNOWN = _hasher.hash("no account has this password")
 
 
-class PasswordError(ResidentError):
+class PasswordError(FieldError):
     """A password we will not accept, with the reason in words the person can act on."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__("password", message, **params)
 
 
 @cache

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from accounts import sessions, throttle, tokens, users
-from accounts.passwords import PasswordError
 from accounts.tokens import TokenError
 from accounts.users import AccountError, AccountProblems, User
 from directory.messages import N_, ResidentError
@@ -100,14 +99,6 @@ def _password_problems(password: str, confirm: str) -> list[ResidentError]:
     return []
 
 
-def _with_fields(problems: list[ResidentError]) -> list[ResidentError]:
-    """Password rules say nothing of a field: they belong beside the password box."""
-    for problem in problems:
-        if isinstance(problem, PasswordError):
-            problem.field = "password"  # type: ignore[attr-defined]
-    return problems
-
-
 @router.get("/account/invitation/{raw}")
 def invitation_form(request: Request, db: Db, raw: str) -> Response:
     token = _token_page(request, db, raw, tokens.INVITATION)
@@ -140,7 +131,7 @@ def accept_invitation(request: Request, db: Db, raw: str, name: Text = "", passw
             if token.organization_id:
                 users.add_membership(db, user.id, token.organization_id)
     except AccountProblems as found:
-        return _form(request, db, "account/invitation.html", _with_fields(found.problems), "password", **values)
+        return _form(request, db, "account/invitation.html", found.problems, "password", **values)
     except TokenError as problem:
         return render(request, db, "account/message.html", status_code=404, heading=N_("This link cannot be used"),
                       message=problem.message, params=problem.params)
@@ -169,7 +160,7 @@ def reset_password(request: Request, db: Db, raw: str, password: Text = "", conf
             users.set_password(db, user, password)
             tokens.spend(db, raw, tokens.RESET)
     except AccountProblems as found:
-        return _form(request, db, "account/reset.html", _with_fields(found.problems), "password", raw=raw)
+        return _form(request, db, "account/reset.html", found.problems, "password", raw=raw)
     except TokenError as problem:
         return render(request, db, "account/message.html", status_code=404, heading=N_("This link cannot be used"),
                       message=problem.message, params=problem.params)

@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from directory import postcodes
+from directory.taxonomy import NEIGHBOURHOOD_OF_OUTCODE, neighbourhood_by_name
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\w)(\+?\d[\d\s().-]{7,}\d)(?!\w)")
@@ -66,20 +67,45 @@ def log_search(db: sqlite_utils.Database, text: str, result_count: int, **detail
 class Gap:
     query: str
     language: str | None
+    neighbourhood: str | None  # "n1".."n4"; None when the resident gave no place in Lewisham
     month: str
     searches: int
     best_result_count: int
 
 
-def gaps(db: sqlite_utils.Database, few: int = FEW_RESULTS, since: str | None = None) -> list[Gap]:
-    """Needs residents searched for and found nothing or little, most often searched first."""
-    sql = (
-        "select lower(query), language, substr(searched_at, 1, 7) as month, count(*), max(result_count) "
-        "from search_log where query != '' and result_count <= ? "
-    )
+def neighbourhood_of(outcode: str | None, filters: str | None) -> str | None:
+    """The neighbourhood a search was about: the one the resident chose, else where their postcode is."""
+    chosen = json.loads(filters).get("neighbourhood") if filters else None
+    found = neighbourhood_by_name(chosen) if isinstance(chosen, str) and chosen else None
+    return found.code if found else NEIGHBOURHOOD_OF_OUTCODE.get(outcode or "")
+
+
+def gaps(
+    db: sqlite_utils.Database, few: int = FEW_RESULTS, since: str | None = None, language: str | None = None,
+    neighbourhood: str | None = None, month: str | None = None,
+) -> list[Gap]:
+    """Needs residents searched for and found nothing or little, most often searched first.
+
+    Narrowed, when asked, to one language, one neighbourhood ("n1") or one month ("2026-11").
+    """
+    sql = ("select lower(query), language, outcode, filters, substr(searched_at, 1, 7), result_count "
+           "from search_log where query != '' and result_count <= ?")
     params: list[Any] = [few]
-    if since:
-        sql += "and searched_at >= ? "
-        params.append(since)
-    sql += "group by lower(query), language, month order by count(*) desc, month desc, lower(query)"
-    return [Gap(*row) for row in db.execute(sql, params)]
+    for clause, value in (("searched_at >= ?", since), ("language = ?", language),
+                          ("substr(searched_at, 1, 7) = ?", month)):
+        if value:
+            sql += f" and {clause}"
+            params.append(value)
+    grouped: dict[tuple[str, str | None, str | None, str], list[int]] = {}
+    for query, lang, outcode, filters, when, count in db.execute(sql, params):
+        area = neighbourhood_of(outcode, filters)
+        if neighbourhood and area != neighbourhood:
+            continue
+        seen = grouped.setdefault((query, lang, area, when), [0, 0])
+        seen[0] += 1
+        seen[1] = max(seen[1], count)
+    found = [Gap(q, lang, area, when, n, best) for (q, lang, area, when), (n, best) in grouped.items()]
+    found.sort(key=lambda g: g.query)
+    found.sort(key=lambda g: g.month, reverse=True)
+    found.sort(key=lambda g: g.searches, reverse=True)
+    return found

@@ -19,9 +19,10 @@ from directory.history import FieldChange, diff, latest_version, record_version,
 from directory.index import documents, refresh_embeddings, refresh_text_index
 from directory.messages import N_, ResidentError
 from directory.oruk import RecordProblem, prepare, validate
-from directory.services import Record, load_service, save_service
+from directory.services import Record, save_service
 from directory.store import bump_generation
 from directory.taxonomy import ensure_categories
+from directory.translations import load_listing, replace_translations, split
 
 STATUSES = ("pending", "approved", "sent_back", "superseded")
 RECENT = 50
@@ -91,6 +92,11 @@ def organization_of(db: sqlite_utils.Database, service_id: str) -> str | None:
     return row[0] if row else None
 
 
+def _problems(listing: Record) -> list[RecordProblem]:
+    """What is wrong with a listing as Open Referral UK sees it (its translations are not ORUK's)."""
+    return validate([split(listing)[0]])
+
+
 def _as_edit(db: sqlite_utils.Database, record: Record) -> tuple[Record, str]:
     """The record as it would be published, and whether that creates or edits a listing.
 
@@ -105,16 +111,20 @@ def _as_edit(db: sqlite_utils.Database, record: Record) -> tuple[Record, str]:
 
 
 def write_listing(db: sqlite_utils.Database, record: Record, by: str, action: str) -> int:
-    """Save a listing, add its history version and update its full-text row, all or nothing.
+    """Save a listing (and its translations, if it carries them), add its history version and update its
+    full-text row, all or nothing.
 
     The caller has validated the record; embeddings are left to `publish`. Returns the version number.
     """
-    prepared = prepare(record)
+    oruk, translated = split(record)
+    prepared = prepare(oruk)
     prepared["last_modified"] = timestamp()
     with db.atomic():
         save_service(db, prepared)
+        if translated is not None:
+            replace_translations(db, prepared["id"], translated)
         ensure_categories(db)  # a listing's copy of a shared category never overwrites the partnership's
-        number = record_version(db, load_service(db, prepared["id"]), action, by)
+        number = record_version(db, load_listing(db, prepared["id"]), action, by)
         refresh_text_index(db, [prepared["id"]])
         bump_generation(db)
     return number
@@ -129,7 +139,7 @@ def publish(
     db: sqlite_utils.Database, record: Record, by: str, action: str, embedder: Embedder | None = None
 ) -> int:
     """Make a record the live listing at once, searchable by words and (given an embedder) by meaning."""
-    problems = validate([record])
+    problems = _problems(record)
     if problems:
         raise ChangeRejected(problems)
     number = write_listing(db, record, by, action)
@@ -156,7 +166,7 @@ def propose(
 
     Raises ChangeRejected, storing nothing, if the record is not a valid listing.
     """
-    problems = validate([record])
+    problems = _problems(record)
     if problems:
         raise ChangeRejected(problems)
     prepared, action = _as_edit(db, record)
@@ -220,7 +230,7 @@ def compare(db: sqlite_utils.Database, change_id: int) -> Comparison:
     found = change(db, change_id)
     if found is None:
         raise ChangeError(N_("We could not find that change."))
-    live = load_service(db, found.service_id)
+    live = load_listing(db, found.service_id)
     proposed, _ = _as_edit(db, found.record)
     moved_on = live is not None and found.base_version != latest_version(db, found.service_id)
     return Comparison(found, live, diff(live, proposed), moved_on)
@@ -253,7 +263,7 @@ def restore(
 
 
 def _set_visibility(db: sqlite_utils.Database, service_id: str, by: str, status: str, action: str) -> int:
-    live = load_service(db, service_id)
+    live = load_listing(db, service_id)
     if live is None:
         raise ChangeError(N_("We could not find that listing."))
     if live.get("publication_status") == status:

@@ -14,7 +14,7 @@ import sqlite_utils
 from directory.changes import ChangeError, write_listing
 from directory.corpus import is_out_of_date
 from directory.messages import N_
-from directory.services import load_service
+from directory.translations import load_listing
 
 REVIEW_MONTHS = 6
 
@@ -50,7 +50,7 @@ def due_for_review(
 
 def confirm(db: sqlite_utils.Database, service_id: str, by: str, today: date | None = None) -> int:
     """Record that a listing was checked and is still true today; returns the new version number."""
-    live = load_service(db, service_id)
+    live = load_listing(db, service_id)
     if live is None:
         raise ChangeError(N_("We could not find that listing."))
     live["assured_date"] = _today(today).isoformat()

@@ -15,7 +15,8 @@ from typing import Any
 import sqlite_utils
 
 from directory.schema import SERVICE, SERVICE_AT_LOCATION, Table
-from directory.services import Record, load_service
+from directory.services import Record
+from directory.translations import load_listing
 
 ACTIONS = ("created", "edited", "restored", "archived", "unarchived", "confirmed", "imported")
 SYSTEM = "system"  # who imports and command-line changes are made by
@@ -30,7 +31,7 @@ _LABELS = {
     "service_at_locations": "locations", "attributes": "categories", "cost_options": "costs", "phones": "phone",
     "freq": "repeats", "byday": "days", "bymonthday": "days of the month", "dtstart": "first date",
     "until": "last date", "address_1": "line 1", "address_2": "line 2", "postal_code": "postcode",
-    "state_province": "county",
+    "state_province": "county", "translations": "translation",
 }
 _LABELS_IN = {(SERVICE_AT_LOCATION.name, "description"): "about the service here"}
 
@@ -229,7 +230,7 @@ def backfill(db: sqlite_utils.Database) -> int:
     ids = [row[0] for row in db.execute(
         "select id from services where id not in (select service_id from listing_versions) order by rowid")]
     for service_id in ids:
-        record = load_service(db, service_id)
+        record = load_listing(db, service_id)
         if record is not None:
             record_version(db, record, "imported", SYSTEM)
     return len(ids)

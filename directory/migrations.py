@@ -114,6 +114,11 @@ def _listing_history(db: sqlite_utils.Database) -> None:
     backfill(db)  # listings already here become version 1, so their first edit shows only what changed
 
 
+def _report_resolution(db: sqlite_utils.Database) -> None:
+    """Who resolved a report, so an organisation and the moderators can see it was dealt with."""
+    db["listing_reports"].add_column("resolved_by", str)
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
@@ -122,6 +127,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (5, "residents' reports of problems with listings", _listing_reports),
     (6, "accounts, organisation membership, sign-in tokens and sessions", _accounts),
     (7, "listing history and changes waiting for a moderator", _listing_history),
+    (8, "who resolved a resident's report", _report_resolution),
 )
 
 

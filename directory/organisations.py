@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
 from directory.messages import N_, FieldError
+from directory.schema import ORGANIZATION
+from directory.services import row_to_record
 
 
 class OrganisationError(FieldError):
@@ -70,3 +74,13 @@ def publishes_directly(db: sqlite_utils.Database, organization_id: str | None) -
 def set_publishes_directly(db: sqlite_utils.Database, organization_id: str, allowed: bool) -> None:
     db["organization_policies"].insert({"organization_id": organization_id, "publishes_directly": int(allowed)},
                                        replace=True)
+
+
+def oruk_record(db: sqlite_utils.Database, organization_id: str) -> dict[str, Any] | None:
+    """The organisation as Open Referral UK writes it inside a listing, exactly as stored."""
+    rows = list(db["organizations"].rows_where("id = ?", [organization_id]))
+    if not rows:
+        return None
+    record = row_to_record(ORGANIZATION, rows[0])
+    record.update(json.loads(rows[0]["extra"]) if rows[0].get("extra") else {})
+    return record

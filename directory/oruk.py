@@ -26,9 +26,10 @@ from directory.history import SYSTEM, record_version_if_changed
 from directory.index import refresh_text_index
 from directory.oruk_v1 import looks_like_v1, upgrade_service
 from directory.schema import PUBLICATION_STATUSES
-from directory.services import iter_services, load_service, save_service
+from directory.services import iter_services, save_service
 from directory.store import bump_generation
 from directory.taxonomy import ensure_categories
+from directory.translations import load_listing
 
 Record = dict[str, Any]
 Progress = Callable[[int], None]
@@ -211,7 +212,7 @@ def import_services(
                 progress(1)
         ensure_categories(db)  # after the records, so the partnership's own terms are never overwritten
         for service_id in report.service_ids:
-            record_version_if_changed(db, load_service(db, service_id), "imported", SYSTEM)
+            record_version_if_changed(db, load_listing(db, service_id), "imported", SYSTEM)
         refresh_text_index(db, report.service_ids)
         bump_generation(db)
     return report

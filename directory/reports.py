@@ -23,6 +23,7 @@ PROBLEMS: dict[str, str] = {
     "other": N_("Something else"),
 }
 DETAILS_MAX = 1000
+NOTE_MAX = 1000
 
 
 class ReportError(FieldError):
@@ -33,10 +34,20 @@ class ReportError(FieldError):
 class Report:
     id: int
     service_id: str
+    organization_id: str | None
     problem: str
     details: str
     reported_at: str
     status: str
+    resolution_note: str | None = None
+    resolved_by: str | None = None
+    resolved_at: str | None = None
+
+
+def _report(row: dict[str, Any]) -> Report:
+    return Report(row["id"], row["service_id"], row["organization_id"], row["problem"], row["details"],
+                  row["reported_at"], row["status"], row.get("resolution_note"), row.get("resolved_by"),
+                  row.get("resolved_at"))
 
 
 def check_report(problem: str, details: str) -> list[ReportError]:
@@ -76,5 +87,35 @@ def open_reports(db: sqlite_utils.Database, organization_id: str | None = None) 
     where, params = "status = 'open'", []
     if organization_id:
         where, params = "status = 'open' and organization_id = ?", [organization_id]
-    rows: list[dict[str, Any]] = list(db["listing_reports"].rows_where(where, params, order_by="id desc"))
-    return [Report(r["id"], r["service_id"], r["problem"], r["details"], r["reported_at"], r["status"]) for r in rows]
+    return [_report(row) for row in db["listing_reports"].rows_where(where, params, order_by="id desc")]
+
+
+def report(db: sqlite_utils.Database, report_id: int) -> Report | None:
+    rows = list(db["listing_reports"].rows_where("id = ?", [report_id]))
+    return _report(rows[0]) if rows else None
+
+
+def resolve(db: sqlite_utils.Database, report_id: int, by: str, note: str, at: datetime | None = None) -> Report:
+    """Close a report with a note of what was done; the note is scrubbed like the report itself."""
+    if not note.strip():
+        raise ReportError("note", N_("Say what you did about this report."))
+    if len(note) > NOTE_MAX:
+        raise ReportError("note", N_("Use {limit} characters or fewer."), limit=NOTE_MAX)
+    with db.atomic():
+        cursor = db.execute(
+            "update listing_reports set status = 'resolved', resolution_note = ?, resolved_by = ?, resolved_at = ? "
+            "where id = ? and status = 'open'",
+            [scrub(note.strip()), by, (at or datetime.now(UTC)).isoformat(timespec="seconds"), report_id])
+    found = report(db, report_id)
+    if found is None:
+        raise ReportError("note", N_("We could not find that report."))
+    if cursor.rowcount != 1:
+        raise ReportError("note", N_("This report has already been resolved."))
+    return found
+
+
+def recently_resolved(db: sqlite_utils.Database, organization_id: str | None = None, limit: int = 20) -> list[Report]:
+    where, params = "status = 'resolved'", []
+    if organization_id:
+        where, params = "status = 'resolved' and organization_id = ?", [organization_id]
+    return [_report(row) for row in db["listing_reports"].rows_where(where, params, order_by="id desc", limit=limit)]

@@ -56,8 +56,32 @@ def _nth_weekday_matches(token: str, day: date) -> bool:
     return (next_month - day).days <= 7 * -n and (next_month - day).days > 7 * (-n - 1)
 
 
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def is_exception(schedule: Schedule) -> bool:
+    """A change to the usual hours on some dates (a holiday closure, a special session).
+
+    Open Referral has no separate object for these, so the directory writes them as schedules with a
+    first date (`dtstart`), an optional last date (`until`) and no repeat rule; with no times, closed.
+    """
+    return not schedule.get("freq") and not schedule.get("byday") and _day(schedule.get("dtstart")) is not None
+
+
+def exception_dates(schedule: Schedule) -> tuple[date, date]:
+    first = _day(schedule.get("dtstart")) or date.min
+    return first, max(first, _day(schedule.get("until")) or first)
+
+
 def runs_on(schedule: Schedule, day: date) -> bool:
     """Whether the schedule has a session on this calendar day."""
+    if is_exception(schedule):
+        first, last = exception_dates(schedule)
+        return first <= day <= last
     if not _valid_on(schedule, day):
         return False
     freq = (schedule.get("freq") or "WEEKLY").upper()
@@ -73,9 +97,13 @@ def runs_on(schedule: Schedule, day: date) -> bool:
 
 
 def sessions_on(schedules: list[Schedule], day: date) -> list[tuple[time, time]]:
-    """Opening and closing times on a day, earliest first; a session may run past midnight."""
+    """Opening and closing times on a day, earliest first; a session may run past midnight.
+
+    On a day an exception covers, only the exceptions' times count: no times means closed that day.
+    """
+    changed = [s for s in schedules if is_exception(s) and runs_on(s, day)]
     found = []
-    for schedule in schedules:
+    for schedule in changed or [s for s in schedules if not is_exception(s)]:
         opens, closes = _clock(schedule.get("opens_at")), _clock(schedule.get("closes_at"))
         if opens is not None and closes is not None and runs_on(schedule, day):
             found.append((opens, closes))

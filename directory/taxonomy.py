@@ -86,6 +86,14 @@ NEIGHBOURHOODS: tuple[Neighbourhood, ...] = (
 )
 
 
+# The neighbourhood most of each Lewisham postcode district lies in. Districts straddle boundaries, so this
+# is for counting searches by area, never for deciding what a resident is shown.
+NEIGHBOURHOOD_OF_OUTCODE: dict[str, str] = {
+    "SE8": "n1", "SE14": "n1", "SE4": "n1", "SE13": "n2", "SE12": "n2", "SE3": "n2", "SE6": "n3", "BR1": "n3",
+    "SE9": "n3", "SE23": "n4", "SE26": "n4",
+}
+
+
 def category_by_code(code: str) -> Category | None:
     return next((c for c in CATEGORIES if c.code == code), None)
 

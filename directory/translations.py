@@ -12,7 +12,10 @@ from datetime import UTC, datetime
 import sqlite_utils
 
 from directory.index import refresh_text_index
+from directory.services import Record, load_service
 from directory.store import bump_generation
+
+KEY = "translations"  # where a listing being edited carries its translations, beside the ORUK fields
 
 
 @dataclass(frozen=True)
@@ -49,3 +52,33 @@ def all_translations(db: sqlite_utils.Database) -> dict[str, dict[str, Translati
     ):
         out.setdefault(sid, {})[language] = Translation(language, name, description)
     return out
+
+
+def as_mapping(found: dict[str, Translation]) -> dict[str, dict[str, str]]:
+    return {code: {"name": tr.name, "description": tr.description} for code, tr in sorted(found.items())}
+
+
+def load_listing(db: sqlite_utils.Database, service_id: str) -> Record | None:
+    """A listing as editors and its history see it: the ORUK record with its translations beside it."""
+    record = load_service(db, service_id)
+    if record is not None:
+        found = translations_of(db, service_id)
+        if found:
+            record[KEY] = as_mapping(found)
+    return record
+
+
+def split(listing: Record) -> tuple[Record, dict[str, dict[str, str]] | None]:
+    """The ORUK record alone, and the translations it carries (None: leave the stored ones as they are)."""
+    record = {k: v for k, v in listing.items() if k != KEY}
+    return record, listing.get(KEY) if KEY in listing else None
+
+
+def replace_translations(db: sqlite_utils.Database, service_id: str, wanted: dict[str, dict[str, str]]) -> None:
+    """Make a listing's translations exactly these; the caller owns the transaction and the text index."""
+    db.execute("delete from service_translations where service_id = ?", [service_id])
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    for code, text in sorted(wanted.items()):
+        db["service_translations"].insert(
+            {"service_id": service_id, "language": code, "name": text.get("name", "").strip(),
+             "description": text.get("description", "").strip(), "updated_at": now}, replace=True)

@@ -25,8 +25,11 @@ from portal.routes import (
     api,
     chat_pages,
     info_pages,
+    insight_pages,
     kiosk_pages,
     listings,
+    manage_pages,
+    moderation_pages,
     search_pages,
     shortlist_pages,
 )
@@ -37,7 +40,8 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "portal_session"
 ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.router, info_pages.router,
-           chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router)
+           chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router, manage_pages.router,
+           moderation_pages.router, insight_pages.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

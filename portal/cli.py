@@ -18,11 +18,12 @@ from rich.table import Table
 
 from accounts import users
 from accounts.users import AccountProblems
-from directory import analytics, index, oruk, seed
+from directory import analytics, freshness, index, oruk, seed
 from directory.embeddings import load_embedder
 from directory.postcodes import PostcodeError
 from directory.search import SearchInputError, SearchQuery, search
 from directory.store import database_path, open_db
+from portal import mail
 from portal.settings import Settings
 
 app = typer.Typer(help="Neighbourhood Portal: the directory, its search and the resident portal.",
@@ -226,6 +227,36 @@ def gaps(db: DbOption = None,
     for gap in found:
         table.add_row(gap.query, gap.language or "", gap.month, str(gap.searches), str(gap.best_result_count))
     out.print(table)
+
+
+@directory_app.command("stale")
+def stale(db: DbOption = None,
+          email: Annotated[bool, typer.Option("--email/--no-email",
+                                              help="Email each organisation's editors (when SMTP is set).")] = True,
+          ) -> None:
+    """Listings not checked for 6 months, by organisation; emails their editors when SMTP is configured."""
+    database = open_db(db)
+    grouped = freshness.stale_by_organization(database)
+    table = Table(title=f"{sum(len(v) for v in grouped.values())} listings due for review")
+    for column in ("Organisation", "Listing", "Last checked"):
+        table.add_column(column)
+    for organisation, due in grouped.items():
+        for item in due:
+            table.add_row(organisation, item.name, item.last_reviewed or "never")
+    out.print(table)
+    settings = Settings()
+    if not email or not mail.configured(settings):
+        return
+    sent = 0
+    for due in grouped.values():
+        editors = [u for u in users.everyone(database) if u.edits_for(due[0].organization_id)]
+        body = "\n".join(
+            ["These listings have not been checked for 6 months, so residents are told they may be out of date.",
+             "Please check each one, then change it or press \"Still correct\":", ""]
+            + [f"- {item.name}" for item in due]
+            + ["", settings.link(f"/manage/organisations/{due[0].organization_id}")])
+        sent += sum(mail.send(settings, editor.email, "Listings due for review", body) for editor in editors)
+    out.print(f"{sent} reminder email(s) sent.")
 
 
 @users_app.command("create-admin")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fastapi import Request
+
 from directory.messages import ResidentError
 from portal.i18n import Translator
 
@@ -13,3 +15,15 @@ def by_field(t: Translator, problems: list[ResidentError], default: str) -> dict
         name = getattr(problem, "field", default)
         errors.setdefault(name, {"text": t.error(problem), "href": f"#{name}"})
     return errors
+
+
+def note_errors(t: Translator, report_id: int, problems: list[ResidentError]) -> dict[str, dict[str, str]]:
+    """A report's form problem, under that report's own note box (a page lists many reports)."""
+    name = f"note-{report_id}"
+    first = next(iter(by_field(t, problems, name).values()), None)
+    return {name: {**first, "href": f"#{name}"}} if first else {}
+
+
+async def typed_note(request: Request, report_id: int) -> str:
+    form = await request.form()
+    return str(form.get(f"note-{report_id}", ""))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from directory.schedules import DAY_CODES
+from directory.schedules import DAY_CODES, exception_dates, is_exception
 from portal.i18n import Translator
 
 _ORDINALS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
@@ -27,6 +28,8 @@ def sessions(schedules: list[dict[str, Any]], t: Translator) -> tuple[list[tuple
     rows: dict[tuple[int, str], list[str]] = {}
     notes: list[str] = []
     for schedule in schedules:
+        if is_exception(schedule):
+            continue
         days = [d.strip() for d in (schedule.get("byday") or "").split(",") if d.strip()]
         if schedule.get("opens_at") and schedule.get("closes_at"):
             hours = f"{t.time(schedule['opens_at'])}–{t.time(schedule['closes_at'])}"
@@ -36,3 +39,21 @@ def sessions(schedules: list[dict[str, Any]], t: Translator) -> tuple[list[tuple
         if schedule.get("description") and schedule["description"] not in notes:
             notes.append(schedule["description"])
     return [(label, hours) for (_, label), hours in sorted(rows.items())], notes
+
+
+def changes(schedules: list[dict[str, Any]], t: Translator, today: date) -> list[tuple[str, str, str]]:
+    """Coming changes to the usual times, soonest first: (dates, hours or "Closed", the service's note)."""
+    found = []
+    for schedule in schedules:
+        if not is_exception(schedule):
+            continue
+        first, last = exception_dates(schedule)
+        if last < today:
+            continue
+        when = t.date(first) if first == last else f"{t.date(first)} – {t.date(last)}"
+        if schedule.get("opens_at") and schedule.get("closes_at"):
+            hours = f"{t.time(schedule['opens_at'])}–{t.time(schedule['closes_at'])}"
+        else:
+            hours = t.gettext("Closed")
+        found.append((first, when, hours, schedule.get("description") or ""))
+    return [(when, hours, note) for _, when, hours, note in sorted(found, key=lambda item: item[0])]

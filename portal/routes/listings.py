@@ -11,7 +11,7 @@ from directory import reports, schedules
 from directory.corpus import Listing, corpus, is_out_of_date
 from directory.embeddings import Embedder
 from directory.services import load_service
-from portal import shortlist
+from portal import opening_times, shortlist
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
 from portal.i18n import Translator
@@ -64,6 +64,7 @@ def listing_page(request: Request, service_id: str, db: Db, embedder: Model) -> 
         listing_name=listing.name_in(t.code), description=(listing.translations[t.code].description
                                                    if t.code in listing.translations else listing.description),
         sensitive=listing.sensitive, sessions=rows, schedule_notes=notes,
+        time_changes=opening_times.changes(record.get("schedules") or [], t, schedules.london_now().date()),
         open_now=schedules.is_open(record.get("schedules") or []), places=_places(record),
         spoken=_spoken(record, t), last_reviewed=t.date(reviewed) if reviewed else None,
         out_of_date=is_out_of_date(reviewed, schedules.london_now().date()),

@@ -1,0 +1,59 @@
+"""Unmet need for moderators and engagement leads: what residents searched for and did not find.
+
+The search log holds no personal data (see directory/analytics.py); the CSV is the same table as the page.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
+
+from accounts.users import ENGAGEMENT_LEAD, MODERATOR
+from directory import analytics
+from directory.taxonomy import NEIGHBOURHOODS
+from portal.auth import allow
+from portal.dependencies import Db
+from portal.languages import CODES
+from portal.templating import render, request_translator
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(allow(MODERATOR, ENGAGEMENT_LEAD))])
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+CSV_LIMIT = 10_000
+
+
+def _filters(language: str, neighbourhood: str, month: str) -> dict[str, str | None]:
+    """Only values that mean something: anything else is ignored rather than an error on a report page."""
+    return {"language": language if language in CODES else None,
+            "neighbourhood": neighbourhood if neighbourhood in {n.code for n in NEIGHBOURHOODS} else None,
+            "month": month if _MONTH.match(month) else None}
+
+
+@router.get("/insight/gaps")
+def gaps_page(request: Request, db: Db, language: str = "", neighbourhood: str = "", month: str = "") -> Response:
+    chosen = _filters(language, neighbourhood, month)
+    found = analytics.gaps(db, **chosen)
+    t = request_translator(request)
+    today = date.today()
+    months = [f"{today.year - (today.month - i <= 0)}-{(today.month - i - 1) % 12 + 1:02d}" for i in range(12)]
+    return render(request, db, "insight/gaps.html", gaps=found[:200], total=len(found), chosen=chosen,
+                  months=months, neighbourhoods=[(n.code, t.gettext(n.name)) for n in NEIGHBOURHOODS],
+                  area_names={n.code: t.gettext(n.name) for n in NEIGHBOURHOODS}, few=analytics.FEW_RESULTS)
+
+
+@router.get("/insight/gaps.csv")
+def gaps_csv(db: Db, language: str = "", neighbourhood: str = "", month: str = "") -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["search", "language", "neighbourhood", "month", "times searched", "most results found"])
+    for gap in analytics.gaps(db, **_filters(language, neighbourhood, month))[:CSV_LIMIT]:
+        # A leading = + - @ would make a spreadsheet run the cell as a formula.
+        text = "'" + gap.query if gap.query[:1] in ("=", "+", "-", "@") else gap.query
+        writer.writerow([text, gap.language or "", gap.neighbourhood or "", gap.month, gap.searches,
+                         gap.best_result_count])
+    return Response(out.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="unmet-need.csv"'})

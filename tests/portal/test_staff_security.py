@@ -1,0 +1,225 @@
+"""Nobody touches what is not theirs, no form works without its token, and nothing typed runs as script.
+
+The sweeps walk the app's own route table, so a route added later is checked without being listed here;
+the table of who may use which part of the portal is written out below, as the specification.
+"""
+
+import hashlib
+import html
+import json
+import re
+
+import pytest
+import sqlite_utils
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from accounts import tokens, users
+from directory import changes, organisations, reports
+from directory.translations import load_listing
+from portal.app import ROUTERS
+from tests.portal.staff import form_fields, post, sign_in, staff, token
+
+PERSONAS = ("anonymous", "editor_a", "editor_b", "moderator", "engagement_lead", "admin")
+# Who may use each part of the staff portal. Editors are further limited to their own organisation.
+ACCESS: dict[str, set[str]] = {
+    "/admin": {"admin"},
+    "/manage": {"editor_a"},
+    "/moderation": {"moderator"},
+    "/insight": {"moderator", "engagement_lead"},
+    "/account/sign-out-everywhere": {"editor_a", "editor_b", "moderator", "engagement_lead", "admin"},
+    "/account": {"editor_a", "editor_b", "moderator", "engagement_lead", "admin"},
+}
+PUBLIC_ACCOUNT_PAGES = ("/account/sign-in", "/account/sign-out", "/account/invitation", "/account/reset",
+                        "/account/forgot-password")
+# Tables whose rows any action here could change; sessions are left out, as being signed in touches them.
+WATCHED = ("services", "listing_changes", "listing_versions", "listing_reports", "service_translations", "users",
+           "memberships", "organization_policies", "account_tokens", "organizations", "locations", "schedules")
+
+
+def snapshot(db: sqlite_utils.Database) -> str:
+    digest = hashlib.sha256()
+    for table in WATCHED:
+        for row in db.execute(f"select * from [{table}] order by rowid"):
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+def routes() -> list[tuple[str, str]]:
+    return [(method, route.path) for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)
+            for method in sorted(route.methods)]
+
+
+def public(path: str) -> bool:
+    return any(path == page or path.startswith(page + "/") for page in PUBLIC_ACCOUNT_PAGES)
+
+
+def staff_part(path: str) -> str | None:
+    if public(path):
+        return None
+    return next((prefix for prefix in ACCESS if path == prefix or path.startswith(prefix + "/")
+                 or path.startswith(prefix + ".")), None)
+
+
+@pytest.fixture
+def db(seeded_path) -> sqlite_utils.Database:
+    return sqlite_utils.Database(seeded_path)
+
+
+@pytest.fixture
+def world(db) -> dict[str, str]:
+    """Organisation A's listing with a waiting change and a report, and the people of the sweep."""
+    people = staff(db)
+    org_a = people["editor_a"].organizations[0]
+    listing = db.execute("select id from services where organization_id = ? and publication_status = 'published' "
+                         "order by name limit 1", [org_a]).fetchone()[0]
+    change = changes.propose(db, {**load_listing(db, listing), "name": "A's draft name"}, people["editor_a"].id)
+    report = reports.report_problem(db, listing, "times", "Wrong hours")
+    return {"organization_id": org_a, "service_id": listing, "change_id": str(change.id), "report_id": str(report),
+            "user_id": people["editor_b"].id, **{f"{name}_email": p.email for name, p in people.items()}}
+
+
+def concrete(path: str, world: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: world[m.group(1)], path)
+
+
+def act_as(client: TestClient, persona: str, world: dict[str, str]) -> None:
+    client.cookies.clear()
+    if persona != "anonymous":
+        assert sign_in(client, world[f"{persona}_email"]).status_code == 303
+
+
+def test_every_staff_route_is_in_the_access_table() -> None:
+    staff_paths = {path for _, path in routes() if path.startswith(("/account", "/admin", "/manage", "/moderation",
+                                                                     "/insight"))}
+    unlisted = {path for path in staff_paths if staff_part(path) is None and not public(path)}
+    assert unlisted == set()
+    assert len([p for p in staff_paths if staff_part(p)]) >= 25
+
+
+def test_authorisation_sweep_every_staff_route_method_and_person(client: TestClient, db, world) -> None:
+    """Anyone not signed in is sent to sign in; the wrong role, or an editor of another organisation, gets 403
+    and the database is unchanged; the right person can open every page."""
+    checked = 0
+    for persona in PERSONAS:
+        act_as(client, persona, world)
+        csrf = token(client, "/account/sign-in" if persona == "anonymous" else "/account")
+        for method, path in routes():
+            part = staff_part(path)
+            if part is None:
+                continue
+            url = concrete(path, world)
+            # An editor of B may open the editors' pages without an organisation in their address: theirs.
+            allowed = persona in ACCESS[part] or (persona == "editor_b" and part == "/manage" and "{" not in path)
+            if allowed and method == "POST":
+                continue  # what the right person's actions do is specified in test_manage_pages and friends
+            before = snapshot(db)
+            answer = client.request(method, url, data={"csrf_token": csrf, "reason": "x", "note": "x",
+                                                       "version": "1", "email": "new@example.org", "name": "X"},
+                                    follow_redirects=False)
+            where = f"{persona} {method} {url}"
+            if persona == "anonymous":
+                assert answer.status_code == 303, where
+                assert answer.headers["location"].startswith("/account/sign-in?next="), where
+            elif not allowed:
+                assert answer.status_code == 403, where
+                assert snapshot(db) == before, where
+            else:
+                assert answer.status_code in (200, 303), where
+                assert not answer.headers.get("location", "").startswith("/account/sign-in"), where
+            checked += 1
+    assert checked >= 150
+
+
+def test_an_editor_cannot_read_change_or_approve_another_organisations_listing(client: TestClient, db,
+                                                                             world) -> None:
+    act_as(client, "editor_b", world)
+    before = snapshot(db)
+    listing, org, change = world["service_id"], world["organization_id"], world["change_id"]
+    assert client.get(f"/manage/listings/{listing}").status_code == 403  # its draft included
+    assert "A&#39;s draft name" not in client.get(f"/manage/listings/{listing}").text
+    assert client.get(f"/moderation/changes/{change}").status_code == 403
+    page = f"/manage/organisations/{org}/listings/new"
+    assert post(client, f"/manage/listings/{listing}", "/account", name="Taken over").status_code == 403
+    assert post(client, page, "/account", name="Planted").status_code == 403
+    assert post(client, f"/moderation/changes/{change}/approve", "/account").status_code == 403
+    assert post(client, f"/manage/listings/{listing}/confirm", "/account").status_code == 403
+    assert snapshot(db) == before
+    act_as(client, "editor_a", world)  # their own organisation's editor cannot approve either
+    assert post(client, f"/moderation/changes/{change}/approve", "/account").status_code == 403
+    assert changes.change(db, int(change)).status == "pending" and snapshot(db) == before
+
+
+def test_csrf_sweep_every_state_changing_route_refuses_a_missing_or_wrong_token(client: TestClient, db,
+                                                                              world) -> None:
+    world = {**world, "raw": tokens.issue(db, tokens.INVITATION, by="t", email="i@example.org", role=users.EDITOR)}
+    checked = 0
+    for method, path in routes():
+        if method not in ("POST", "PUT", "PATCH", "DELETE"):
+            continue
+        part = staff_part(path)
+        persona = sorted(ACCESS[part])[0] if part else "anonymous"
+        act_as(client, persona, world)
+        client.get("/account" if part else "/")  # the session now holds a real token, which is not sent
+        url = concrete(path, world)
+        for sent in ({}, {"data": {"csrf_token": "forged"}}, {"headers": {"X-CSRF-Token": "forged"}}):
+            before = snapshot(db)
+            answer = client.request(method, url, follow_redirects=False, **sent)
+            assert answer.status_code == 400, f"{method} {url} {sent}"
+            assert snapshot(db) == before, f"{method} {url} {sent}"
+            checked += 1
+    assert checked >= 3 * 25
+
+
+SCRIPT = "<script>x({})</script><img src=z onerror=y>"
+
+
+def _escaped(field: str) -> str:
+    return html.escape(SCRIPT.format(field), quote=True).replace("&#x27;", "&#39;")
+
+
+def test_script_typed_into_any_text_field_is_only_ever_shown_as_text(client: TestClient, db, world) -> None:
+    org = world["organization_id"]
+    organisations.set_publishes_directly(db, org, False)
+    act_as(client, "editor_a", world)
+    path = f"/manage/organisations/{org}/listings/new"
+    fields = form_fields(client.get(path).text)
+    checked_format = {"url", "email", "minimum_age", "maximum_age", "status"}
+    typed = [name for name in fields if name != "csrf_token" and name not in checked_format
+             and not re.search(r"(opens_at|closes_at|from|to|postcode|number|amount|email|phone|week)$", name)]
+    for name in typed:
+        fields[name] = [SCRIPT.format(name)]
+    fields.update({"schedules-0-days": ["MO"], "schedules-0-opens_at": ["09:00"], "schedules-0-closes_at": ["12:00"],
+                   "locations-0-postcode": ["SE6 4RU"], "phones-0-number": ["020 7946 0000"],
+                   "exceptions-0-from": ["2099-01-01"]})
+    sent = client.post(path, data=fields, follow_redirects=False)
+    assert sent.status_code == 303, re.findall(r'govuk-error-message">(.*?)</p>', sent.text, re.S)
+    change = changes.pending(db, org)[-1]
+    reports.report_problem(db, world["service_id"], "other", SCRIPT.format("report"))
+
+    pages = {f"/manage/organisations/{org}": ["name", "report"], f"/manage/listings/{change.service_id}": typed}
+    act_as(client, "moderator", world)
+    pages_for_moderator = {"/moderation": ["name", "report"], f"/moderation/changes/{change.id}": typed}
+    for url, names in pages_for_moderator.items():
+        page = client.get(url).text
+        assert "<script>x(" not in page and "onerror=y>" not in page, url
+        for name in names:
+            if not name.endswith(("-days", "categories", "areas", "languages")):
+                assert _escaped(name) in page or html.escape(SCRIPT.format(name), quote=False) in page, (url, name)
+    post(client, f"/moderation/changes/{change.id}/approve", f"/moderation/changes/{change.id}")
+    pages.update({f"/services/{change.service_id}": ["name", "description"],
+                  f"/tr/services/{change.service_id}": ["tr-tr-name"],
+                  f"/moderation/listings/{change.service_id}": ["name"]})
+    for url, names in pages.items():
+        if url.startswith("/manage"):
+            act_as(client, "editor_a", world)
+        page = client.get(url).text
+        assert "<script>x(" not in page and "onerror=y>" not in page, url
+        for name in names:
+            assert _escaped(name) in page or html.escape(SCRIPT.format(name), quote=False) in page, (url, name)
+        act_as(client, "moderator", world)
+    results = client.get("/search", params={"q": "script"}).text
+    assert "<script>x(" not in results
+    api = client.get(f"/api/v1/services/{change.service_id}")
+    assert api.headers["content-type"].startswith("application/json")
+    assert json.loads(api.text)["name"] == SCRIPT.format("name")  # data kept exactly, to be escaped by whoever shows it

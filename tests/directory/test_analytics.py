@@ -25,3 +25,13 @@ def test_gaps_list_needs_that_found_little_most_searched_first(db) -> None:  # n
         analytics.log_search(db, text, found, language="en")
     gaps = analytics.gaps(db, few=2)
     assert [(g.query, g.searches) for g in gaps] == [("sign language café", 2), ("allotments", 1)]
+
+
+def test_gaps_are_counted_by_the_neighbourhood_chosen_or_the_postcode_given(db) -> None:  # noqa: ANN001
+    analytics.log_search(db, "allotment", 0, language="pl", postcode="SE6 4RU")  # Catford: neighbourhood 3
+    analytics.log_search(db, "allotment", 1, language="pl", filters={"neighbourhood": "Deptford"})
+    analytics.log_search(db, "allotment", 0, language="pl", postcode="N1 9GU")  # outside Lewisham
+    by_area = {g.neighbourhood: g.searches for g in analytics.gaps(db)}
+    assert by_area == {"n3": 1, "n1": 1, None: 1}
+    assert [g.neighbourhood for g in analytics.gaps(db, neighbourhood="n1")] == ["n1"]
+    assert analytics.gaps(db, language="en") == [] and analytics.gaps(db, month="1999-01") == []

@@ -249,3 +249,21 @@ def test_script_typed_into_a_listing_is_stored_verbatim(live) -> None:  # noqa: 
     assert load_service(live, DEBT_ID)["description"] == text
     assert versions(live, DEBT_ID)[0].changes[0].after == text
     assert flatten(load_service(live, DEBT_ID))["description"] == text
+
+
+def test_translations_travel_with_a_change_and_are_in_its_history(live) -> None:  # noqa: ANN001
+    from directory.translations import load_listing, translations_of
+
+    proposed = propose(live, edited(DEBT, translations={"pl": {"name": "Porady finansowe", "description": "Długi"}}),
+                       EDITOR)
+    assert translations_of(live, DEBT_ID) == {}
+    assert FieldChange("translation: pl: name", None, "Porady finansowe") in compare(live, proposed.id).changes
+    approve(live, proposed.id, MODERATOR)
+    assert translations_of(live, DEBT_ID)["pl"].name == "Porady finansowe"
+    assert DEBT["name"] in resident_sees(live, "porady finansowe")
+    assert versions(live, DEBT_ID)[0].record["translations"]["pl"]["description"] == "Długi"
+    without = edited(load_listing(live, DEBT_ID), translations={})
+    approve(live, propose(live, without, EDITOR).id, MODERATOR)
+    assert translations_of(live, DEBT_ID) == {}
+    restore(live, DEBT_ID, versions(live, DEBT_ID)[1].version, MODERATOR)
+    assert translations_of(live, DEBT_ID)["pl"].description == "Długi"

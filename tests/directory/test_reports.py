@@ -36,3 +36,19 @@ def test_a_report_must_say_what_is_wrong(seeded_db) -> None:  # noqa: ANN001
     with pytest.raises(ReportError):
         report_problem(seeded_db, "no-such-listing", "closed", "")
     assert seeded_db["listing_reports"].count == 0
+
+
+def test_a_report_is_resolved_once_with_a_scrubbed_note(seeded_db) -> None:  # noqa: ANN001
+    from directory.reports import recently_resolved, report, resolve
+
+    service_id = seeded_db.execute("select id from services limit 1").fetchone()[0]
+    made = report_problem(seeded_db, service_id, "times", "")
+    with pytest.raises(ReportError, match="Say what you did"):
+        resolve(seeded_db, made, "u-1", "  ")
+    done = resolve(seeded_db, made, "u-1", "Rang them on 020 7946 0000 and fixed the hours")
+    assert (done.status, done.resolved_by) == ("resolved", "u-1")
+    assert done.resolution_note == "Rang them on [phone] and fixed the hours"
+    assert made not in [r.id for r in open_reports(seeded_db)] and recently_resolved(seeded_db)[0].id == made
+    with pytest.raises(ReportError, match="already been resolved"):
+        resolve(seeded_db, made, "u-2", "again")
+    assert report(seeded_db, made).resolved_by == "u-1"

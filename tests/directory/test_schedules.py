@@ -47,3 +47,15 @@ def test_schedules_outside_their_valid_dates_do_not_count() -> None:
     pop_up = [{"byday": "SA", "opens_at": "10:00", "closes_at": "13:00", "valid_from": "2026-03-01",
                "valid_to": "2026-03-31"}]
     assert sessions_on(pop_up, date(2026, 3, 7)) and not sessions_on(pop_up, date(2026, 4, 4))
+
+
+def test_a_change_to_the_usual_times_replaces_them_on_the_days_it_covers() -> None:
+    christmas = {"dtstart": "2026-12-24", "until": "2026-12-27", "description": "Closed for Christmas"}
+    late_opening = {"dtstart": "2026-12-30", "opens_at": "12:00", "closes_at": "20:00"}
+    hours = [*WEEKDAYS_9_TO_5, christmas, late_opening]
+    assert not is_open(hours, datetime(2026, 12, 24, 10, 0, tzinfo=UTC))  # a Thursday, usually open
+    assert is_open(hours, datetime(2026, 12, 28, 10, 0, tzinfo=UTC))  # the Monday after: usual hours again
+    assert not is_open(hours, datetime(2026, 12, 30, 10, 0, tzinfo=UTC))
+    assert is_open(hours, datetime(2026, 12, 30, 19, 0, tzinfo=UTC))
+    assert sessions_on(hours, date(2026, 12, 30)) == sessions_on([late_opening], date(2026, 12, 30))
+    assert runs_on(christmas, date(2026, 12, 27)) and not runs_on(christmas, date(2026, 12, 28))

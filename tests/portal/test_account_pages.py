@@ -11,20 +11,7 @@ from fastapi.testclient import TestClient
 from accounts import sessions, tokens, users
 from directory import organisations
 from portal.app import SESSION_COOKIE
-
-PASSWORD = "kettle orbit plum sandal"
-
-
-def token(client: TestClient, path: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
-
-
-def post(client: TestClient, path: str, form_page: str, **data: str):  # noqa: ANN201
-    return client.post(path, data={"csrf_token": token(client, form_page), **data}, follow_redirects=False)
-
-
-def sign_in(client: TestClient, email: str, password: str = PASSWORD):  # noqa: ANN201
-    return post(client, "/account/sign-in", "/account/sign-in", email=email, password=password)
+from tests.portal.staff import PASSWORD, post, sign_in
 
 
 @pytest.fixture

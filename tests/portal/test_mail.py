@@ -1,5 +1,6 @@
 """With SMTP configured, invitations are emailed (to a real SMTP server on loopback); without it, nothing is."""
 
+import email
 import re
 import socket
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from accounts import users
 from directory import organisations
 from portal.app import create_app
 from portal.settings import Settings
-from tests.portal.test_account_pages import PASSWORD, post, sign_in
+from tests.portal.staff import PASSWORD, post, sign_in
 
 
 class Inbox:
@@ -69,3 +70,34 @@ def test_the_first_administrator_is_made_from_the_command_line(tmp_path) -> None
                                "--name", "Ada"], input=f"{PASSWORD}\n{PASSWORD}\n")
     assert made.exit_code == 0, made.output
     assert users.by_email(sqlite_utils.Database(db_path), "a@example.org").role == users.ADMIN
+
+
+def test_directory_stale_lists_due_listings_by_organisation_and_emails_their_editors(seeded_path, inbox,
+                                                                                     monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from portal.cli import app
+
+    handler, port = inbox
+    db = sqlite_utils.Database(seeded_path)
+    org, name = db.execute("select organization_id, name from services order by name limit 1").fetchone()
+    db.execute("update services set last_reviewed = '2020-01-01' where name = ?", [name])
+    db.conn.commit()
+    editor = users.create(db, "keeper@example.org", "Kay Keeper", PASSWORD, users.EDITOR, organization_id=org)
+    users.create(db, "other@example.org", "Olu Other", PASSWORD, users.EDITOR,
+                 organization_id=organisations.create(db, "Nothing Due Group"))
+    monkeypatch.setenv("COLUMNS", "240")  # so the table does not wrap the listing's name
+    runner = CliRunner()
+    quiet = runner.invoke(app, ["directory", "stale", "--db", str(seeded_path)])
+    assert quiet.exit_code == 0 and name in quiet.output and "2020-01-01" in quiet.output
+    assert handler.messages == []  # no SMTP set up: the list is printed, nothing is sent
+    monkeypatch.setenv("PORTAL_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("PORTAL_SMTP_PORT", str(port))
+    monkeypatch.setenv("PORTAL_SMTP_STARTTLS", "false")
+    sent = runner.invoke(app, ["directory", "stale", "--db", str(seeded_path)])
+    assert sent.exit_code == 0, sent.output
+    messages = [email.message_from_bytes(m) for m in handler.messages]
+    recipients = [m["To"] for m in messages]
+    assert editor.email in recipients and "other@example.org" not in recipients
+    mine = messages[recipients.index(editor.email)].get_payload(decode=True).decode()
+    assert name in mine and f"/manage/organisations/{org}" in mine

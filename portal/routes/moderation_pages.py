@@ -5,6 +5,7 @@ Only moderators approve. Restoring a version or archiving a listing adds a versi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -138,22 +139,23 @@ def restore_version(request: Request, db: Db, moderator: Moderator, embedder: Mo
     return _back_to_history(request, service_id, "restored")
 
 
-@router.post("/moderation/listings/{service_id}/archive", dependencies=CSRF)
-def archive_listing(request: Request, db: Db, moderator: Moderator, service_id: str) -> Response:
+def _visibility(request: Request, db: Db, moderator: User, service_id: str,
+                step: Callable[[Db, str, str], int], done: str) -> Response:
     try:
-        changes.archive(db, service_id, moderator.id)
+        step(db, service_id, moderator.id)
     except ChangeError as error:
         raise HTTPException(status_code=404, detail="listing") from error
-    return _back_to_history(request, service_id, "archived")
+    return _back_to_history(request, service_id, done)
+
+
+@router.post("/moderation/listings/{service_id}/archive", dependencies=CSRF)
+def archive_listing(request: Request, db: Db, moderator: Moderator, service_id: str) -> Response:
+    return _visibility(request, db, moderator, service_id, changes.archive, "archived")
 
 
 @router.post("/moderation/listings/{service_id}/unarchive", dependencies=CSRF)
 def unarchive_listing(request: Request, db: Db, moderator: Moderator, service_id: str) -> Response:
-    try:
-        changes.unarchive(db, service_id, moderator.id)
-    except ChangeError as error:
-        raise HTTPException(status_code=404, detail="listing") from error
-    return _back_to_history(request, service_id, "unarchived")
+    return _visibility(request, db, moderator, service_id, changes.unarchive, "unarchived")
 
 
 @router.post("/moderation/reports/{report_id}/resolve", dependencies=CSRF)

@@ -1,0 +1,81 @@
+"""How soon an approved change reaches residents: queueing a change, approving it (saving, history, the
+word index and that listing's embedding), and the first search afterwards (which reloads the corpus),
+on the 5,000-listing synthetic directory."""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import latency
+from directory import changes
+from directory.embeddings import Embedder
+from directory.search import SearchQuery, search
+from directory.store import open_db
+from directory.translations import load_listing
+
+SIZE = 5000
+EDITS = 20
+# Made-up words, so that only the changed listing can hold them and a hit shows the index was updated.
+WORDS = tuple(f"qq{i}zorb" for i in range(EDITS))
+
+
+@dataclass
+class Publishing:
+    size: int
+    edits: int
+    queue_ms: tuple[float, float]
+    approve_ms: tuple[float, float]
+    first_search_ms: tuple[float, float]
+    found_first: int
+
+
+def _p50_p95(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def run(embedder: Embedder, workdir: Path = latency.WORKDIR) -> Publishing:
+    latency.build(SIZE, embedder, workdir)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "publishing.db"
+        shutil.copy(workdir / f"bench-{SIZE}.db", path)
+        db = open_db(path)
+        search(db, SearchQuery(text="warm up"), embedder)
+        ids = [row[0] for row in db.execute(
+            "select id from services where publication_status = 'published' order by random() limit ?", [EDITS])]
+        queued, approved, first, found = [], [], [], 0
+        for service_id, word in zip(ids, WORDS, strict=False):
+            record = load_listing(db, service_id)
+            record["description"] = f"{record.get('description', '')} Now with a {word} group on Saturdays."
+            start = time.perf_counter()
+            change = changes.propose(db, record, "bench-editor")
+            queued.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            changes.approve(db, change.id, "bench-moderator", embedder)
+            approved.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            hits = search(db, SearchQuery(text=word, limit=5), embedder).hits
+            first.append((time.perf_counter() - start) * 1000)
+            found += bool(hits) and hits[0].listing.id == service_id
+        db.close()
+    return Publishing(SIZE, len(ids), _p50_p95(queued), _p50_p95(approved), _p50_p95(first), found)
+
+
+def table(result: Publishing) -> str:
+    rows = [
+        "| step | p50 ms | p95 ms |", "|---|---:|---:|",
+        f"| queue a change (validate, store) | {result.queue_ms[0]:.0f} | {result.queue_ms[1]:.0f} |",
+        f"| approve (save, history, word index, re-embed the listing) | {result.approve_ms[0]:.0f} | "
+        f"{result.approve_ms[1]:.0f} |",
+        f"| first resident search after approval (reloads the corpus) | {result.first_search_ms[0]:.0f} | "
+        f"{result.first_search_ms[1]:.0f} |",
+    ]
+    return (f"{result.edits} edits to random published listings of the {result.size:,}-listing synthetic "
+            f"directory, each adding a made-up word; the changed listing was the first result for that word "
+            f"in **{result.found_first} of {result.edits}** searches made straight after approval.\n\n"
+            + "\n".join(rows))

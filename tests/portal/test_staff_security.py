@@ -223,3 +223,26 @@ def test_script_typed_into_any_text_field_is_only_ever_shown_as_text(client: Tes
     api = client.get(f"/api/v1/services/{change.service_id}")
     assert api.headers["content-type"].startswith("application/json")
     assert json.loads(api.text)["name"] == SCRIPT.format("name")  # data kept exactly, to be escaped by whoever shows it
+
+
+def test_script_in_an_organisation_or_a_persons_name_is_only_ever_shown_as_text(client: TestClient, db,
+                                                                              world) -> None:
+    act_as(client, "admin", world)
+    made = post(client, "/admin/organisations/new", "/admin/organisations/new", name=SCRIPT.format("org"))
+    org = made.headers["location"].rsplit("/", 1)[1]
+    invited = post(client, f"/admin/organisations/{org}/invitations", f"/admin/organisations/{org}",
+                   email="named@example.org")
+    link = re.search(r"/account/invitation/[\w-]+", invited.text).group(0)
+    client.cookies.clear()
+    post(client, link, link, name=SCRIPT.format("person"), password="kettle orbit plum sandal",
+         confirm="kettle orbit plum sandal")
+    seen = {"/account": "person", f"/manage/organisations/{org}": "org",
+            f"/manage/organisations/{org}/listings/new": "org"}
+    for url, name in seen.items():
+        page = client.get(url).text
+        assert "<script>x(" not in page and _escaped(name) in page, url
+    act_as(client, "admin", world)
+    for url in ("/admin", f"/admin/organisations/{org}"):
+        page = client.get(url).text
+        assert "<script>x(" not in page and _escaped("org") in page, url
+    assert _escaped("person") in client.get("/admin").text

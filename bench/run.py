@@ -18,13 +18,13 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from bench import assistant, crosslingual, latency, pages, publishing, relevance  # noqa: E402
+from bench import assistant, crosslingual, latency, pages, publishing, relevance, themes  # noqa: E402
 from directory import index, seed  # noqa: E402
 from directory.embeddings import load_embedder  # noqa: E402
 from directory.store import open_db  # noqa: E402
 
 RESULTS = Path(__file__).with_name("results.md")
-SECTIONS = ("latency", "crosslingual", "relevance", "pages", "assistant", "publishing")
+SECTIONS = ("latency", "crosslingual", "relevance", "pages", "assistant", "publishing", "themes")
 
 
 def _machine() -> str:
@@ -47,6 +47,8 @@ def _section(name: str) -> str:
         return crosslingual.table(crosslingual.run())
     if name == "assistant":
         return assistant.table(assistant.run(embedder))
+    if name == "themes":
+        return themes.table(themes.run(embedder))
     if name == "publishing":
         return publishing.table(publishing.run(embedder))
     if name == "pages":

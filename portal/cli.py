@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -25,6 +26,7 @@ from directory.search import SearchInputError, SearchQuery, search
 from directory.store import database_path, open_db
 from portal import mail
 from portal.settings import Settings
+from surveys.theme_csv import CsvProblem, theme_csv
 
 app = typer.Typer(help="Neighbourhood Portal: the directory, its search and the resident portal.",
                   no_args_is_help=True)
@@ -32,6 +34,8 @@ directory_app = typer.Typer(help="Import, export, search and index the directory
 app.add_typer(directory_app, name="directory")
 users_app = typer.Typer(help="Accounts for the people who look after listings.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
+surveys_app = typer.Typer(help="Co-design surveys and themes in residents' comments.", no_args_is_help=True)
+app.add_typer(surveys_app, name="surveys")
 
 out = Console()
 err = Console(stderr=True)
@@ -257,6 +261,35 @@ def stale(db: DbOption = None,
             + ["", settings.link(f"/manage/organisations/{due[0].organization_id}")])
         sent += sum(mail.send(settings, editor.email, "Listings due for review", body) for editor in editors)
     out.print(f"{sent} reminder email(s) sent.")
+
+
+@surveys_app.command("theme-csv")
+def theme_csv_command(
+    source: Annotated[Path, typer.Argument(help="A CSV file of comments, UTF-8.")],
+    column: Annotated[str, typer.Option(help="The column holding the comments.")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the rows with theme_id and theme_label.")],
+    themes: Annotated[int | None, typer.Option(min=1, max=200, help="How many themes (default: from the count).")]
+    = None,
+) -> None:
+    """Group comments in any language into themes, and write each row's theme."""
+    embedder = load_embedder()
+    if embedder is None:
+        err.print("[red]No embedding model could load, so comments cannot be themed by meaning.[/red]")
+        raise typer.Exit(1)
+    started = time.perf_counter()
+    try:
+        done = theme_csv(source, column, out_path, embedder, themes)
+    except CsvProblem as problem:
+        err.print(f"[red]{problem}[/red]")
+        raise typer.Exit(1) from None
+    table = Table(title=f"{len(done.theming.themes)} themes in {done.answered} comments "
+                        f"({time.perf_counter() - started:.0f} s)")
+    for heading in ("Theme", "Label", "Comments", "A typical comment"):
+        table.add_column(heading)
+    for theme in done.theming.themes:
+        table.add_row(str(theme.number), theme.label, str(theme.size), theme.quotes[0] if theme.quotes else "")
+    out.print(table)
+    err.print(f"Wrote {done.rows} rows to {out_path}")
 
 
 @users_app.command("create-admin")

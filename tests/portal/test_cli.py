@@ -77,3 +77,27 @@ def test_reindex_and_gaps(tmp_path: Path) -> None:
     runner.invoke(app, ["directory", "search", "zzzz unmet need", "--db", db])
     gaps = runner.invoke(app, ["directory", "gaps", "--json", "--db", db])
     assert json.loads(gaps.stdout)[0]["query"] == "zzzz unmet need"
+
+
+def test_surveys_theme_csv_writes_each_rows_theme_or_nothing_at_all(tmp_path: Path) -> None:
+    import csv
+
+    source, out = tmp_path / "comments.csv", tmp_path / "themed.csv"
+    comments = ["The food bank ran out of food", "More food parcels please", "Brak jedzenia w banku żywności",
+                "Waited weeks for a GP appointment", "Could not see a doctor for a month", "",
+                "Esperé semanas al médico"]
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "comment"])
+        writer.writerows([[i, c] for i, c in enumerate(comments)])
+    wrong = runner.invoke(app, ["surveys", "theme-csv", str(source), "--column", "feedback", "--out", str(out)])
+    assert wrong.exit_code == 1 and "no column 'feedback'" in wrong.output and "id, comment" in wrong.output
+    assert not out.exists()
+    done = runner.invoke(app, ["surveys", "theme-csv", str(source), "--column", "comment", "--out", str(out),
+                               "--themes", "2"])
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [r["comment"] for r in rows] == comments and list(rows[0]) == ["id", "comment", "theme_id", "theme_label"]
+    food, wait = {rows[i]["theme_id"] for i in (0, 1, 2)}, {rows[i]["theme_id"] for i in (3, 4, 6)}
+    assert len(food) == 1 and len(wait) == 1 and food != wait
+    assert rows[5]["theme_id"] == "" and "food" in rows[0]["theme_label"]

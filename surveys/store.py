@@ -1,0 +1,179 @@
+"""Surveys, their questions and translations, and residents' anonymous answers, in the directory's SQLite file.
+
+Surveys keep their own schema versions (table `survey_migrations`), so the directory never needs to know
+about them. A response holds the day it was given, its language and its answers: nothing about who.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import sqlite_utils
+
+from surveys.questions import Option, Question
+
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: a code read off a poster is typed right
+
+
+def _schema_1(db: sqlite_utils.Database) -> None:
+    db["surveys"].create({"id": str, "code": str, "title": str, "purpose": str, "audience": str,
+                          "opens_on": str, "closes_on": str, "published": int, "closed_at": str,
+                          "created_by": str, "created_at": str, "you_said": str, "we_did": str}, pk="id")
+    db["surveys"].create_index(["code"], unique=True)
+    db["survey_questions"].create({"id": str, "survey_id": str, "position": int, "kind": str, "prompt": str,
+                                   "help": str, "required": int, "options": str, "show_if": str,
+                                   "show_if_values": str}, pk="id")
+    db["survey_questions"].create_index(["survey_id", "position"])
+    db["survey_texts"].create({"survey_id": str, "language": str, "key": str, "text": str},
+                              pk=("survey_id", "language", "key"))
+    db["survey_responses"].create({"id": int, "survey_id": str, "submitted_on": str, "language": str,
+                                   "channel": str}, pk="id")
+    db["survey_responses"].create_index(["survey_id"])
+    db["survey_answers"].create({"response_id": int, "question_id": str, "value": str},
+                                pk=("response_id", "question_id"))
+    db["survey_answers"].create_index(["question_id"])
+    db["survey_themes"].create({"id": int, "survey_id": str, "question_id": str, "label": str, "words": str,
+                                "label_edited": int, "centre": bytes, "merged_into": int, "created_at": str}, pk="id")
+    db["survey_themes"].create_index(["question_id"])
+    db["survey_theme_members"].create({"response_id": int, "question_id": str, "theme_id": int, "pinned": int},
+                                      pk=("response_id", "question_id"))
+
+
+MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
+    (1, "surveys, questions, translations, anonymous answers and themes", _schema_1),
+)
+
+
+def migrate(db: sqlite_utils.Database) -> list[int]:
+    """Bring the survey tables up to date; returns the versions applied now."""
+    if not db["survey_migrations"].exists():
+        db["survey_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
+    done = db.execute("select coalesce(max(version), 0) from survey_migrations").fetchone()[0]
+    applied = []
+    for version, name, step in MIGRATIONS:
+        if version > done:
+            with db.atomic():
+                step(db)
+                db["survey_migrations"].insert({"version": version, "name": name,
+                                                "applied_at": datetime.now(UTC).isoformat(timespec="seconds")})
+            applied.append(version)
+    return applied
+
+
+@dataclass
+class Survey:
+    id: str
+    code: str  # the short link: /s/{code}
+    title: str
+    purpose: str
+    audience: str
+    opens_on: str
+    closes_on: str
+    published: bool
+    closed_at: str | None = None
+    you_said: str = ""
+    we_did: str = ""
+    questions: list[Question] = field(default_factory=list)
+
+    def state(self, today: date) -> str:
+        """draft, scheduled, open or closed, as a resident arriving today would find it."""
+        if not self.published:
+            return "draft"
+        if self.closed_at or (self.closes_on and today.isoformat() > self.closes_on):
+            return "closed"
+        if self.opens_on and today.isoformat() < self.opens_on:
+            return "scheduled"
+        return "open"
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+def new_code(db: sqlite_utils.Database) -> str:
+    while True:
+        code = "".join(secrets.choice(_ALPHABET) for _ in range(6))
+        if not db.execute("select 1 from surveys where code = ?", [code]).fetchone():
+            return code
+
+
+def create_survey(db: sqlite_utils.Database, title: str, purpose: str, audience: str, opens_on: str, closes_on: str,
+                  by: str) -> Survey:
+    survey_id = str(uuid.uuid4())
+    db["surveys"].insert({"id": survey_id, "code": new_code(db), "title": title.strip(), "purpose": purpose.strip(),
+                          "audience": audience.strip(), "opens_on": opens_on, "closes_on": closes_on, "published": 0,
+                          "closed_at": None, "created_by": by, "created_at": datetime.now(UTC).isoformat(),
+                          "you_said": "", "we_did": ""})
+    found = get_survey(db, survey_id)
+    assert found is not None
+    return found
+
+
+def update_survey(db: sqlite_utils.Database, survey_id: str, **fields: object) -> None:
+    allowed = {"title", "purpose", "audience", "opens_on", "closes_on", "published", "closed_at", "you_said",
+               "we_did"}
+    db["surveys"].update(survey_id, {k: v for k, v in fields.items() if k in allowed})
+
+
+def _question(row: dict) -> Question:  # type: ignore[type-arg]
+    return Question(row["id"], row["kind"], row["prompt"], row["help"] or "", bool(row["required"]),
+                    [Option(o["value"], o["label"]) for o in json.loads(row["options"] or "[]")],
+                    row["show_if"], json.loads(row["show_if_values"] or "[]"), row["position"])
+
+
+def _survey(db: sqlite_utils.Database, row: dict) -> Survey:  # type: ignore[type-arg]
+    questions = [_question(q) for q in db["survey_questions"].rows_where("survey_id = ?", [row["id"]],
+                                                                         order_by="position, id")]
+    return Survey(row["id"], row["code"], row["title"], row["purpose"] or "", row["audience"] or "",
+                  row["opens_on"] or "", row["closes_on"] or "", bool(row["published"]), row["closed_at"],
+                  row["you_said"] or "", row["we_did"] or "", questions)
+
+
+def get_survey(db: sqlite_utils.Database, survey_id: str) -> Survey | None:
+    rows = list(db["surveys"].rows_where("id = ?", [survey_id]))
+    return _survey(db, rows[0]) if rows else None
+
+
+def survey_by_code(db: sqlite_utils.Database, code: str) -> Survey | None:
+    rows = list(db["surveys"].rows_where("code = ?", [code.strip().lower()]))
+    return _survey(db, rows[0]) if rows else None
+
+
+def all_surveys(db: sqlite_utils.Database) -> list[Survey]:
+    return [_survey(db, row) for row in db["surveys"].rows_where(order_by="created_at desc")]
+
+
+def save_question(db: sqlite_utils.Database, survey_id: str, question: Question) -> Question:
+    """Add a question at the end, or replace one in place (keeping its position)."""
+    if not question.id:
+        question.id = str(uuid.uuid4())
+        last = db.execute("select coalesce(max(position), 0) from survey_questions where survey_id = ?",
+                          [survey_id]).fetchone()[0]
+        question.position = last + 1
+    db["survey_questions"].insert({
+        "id": question.id, "survey_id": survey_id, "position": question.position, "kind": question.kind,
+        "prompt": question.prompt.strip(), "help": question.help.strip(), "required": int(question.required),
+        "options": json.dumps([{"value": o.value, "label": o.label} for o in question.options], ensure_ascii=False),
+        "show_if": question.show_if, "show_if_values": json.dumps(question.show_if_values),
+    }, replace=True)
+    return question
+
+
+def set_text(db: sqlite_utils.Database, survey_id: str, language: str, key: str, text: str) -> None:
+    """One translated piece of a survey (its title, a question's prompt, an option's label); empty removes it."""
+    if text.strip():
+        db["survey_texts"].insert({"survey_id": survey_id, "language": language, "key": key, "text": text.strip()},
+                                  replace=True)
+    else:
+        db.execute("delete from survey_texts where survey_id = ? and language = ? and key = ?",
+                   [survey_id, language, key])
+
+
+def texts(db: sqlite_utils.Database, survey_id: str, language: str) -> dict[str, str]:
+    rows = db.execute("select key, text from survey_texts where survey_id = ? and language = ?",
+                      [survey_id, language])
+    return dict(rows.fetchall())

@@ -42,6 +42,9 @@ def _schema_1(db: sqlite_utils.Database) -> None:
     db["survey_themes"].create_index(["question_id"])
     db["survey_theme_members"].create({"response_id": int, "question_id": str, "theme_id": int, "pinned": int},
                                       pk=("response_id", "question_id"))
+    db["survey_theme_members"].create_index(["theme_id"])
+    db["survey_answer_vectors"].create({"response_id": int, "question_id": str, "vector": bytes},
+                                       pk=("response_id", "question_id"))
 
 
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (

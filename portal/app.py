@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -32,16 +32,20 @@ from portal.routes import (
     moderation_pages,
     search_pages,
     shortlist_pages,
+    survey_pages,
+    survey_staff_pages,
 )
 from portal.search_log import SearchLogWriter
 from portal.settings import Settings, get_settings
+from surveys import store as survey_store
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "portal_session"
 ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.router, info_pages.router,
            chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router, manage_pages.router,
-           moderation_pages.router, insight_pages.router)
+           moderation_pages.router, insight_pages.router, survey_pages.router,
+           survey_staff_pages.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,7 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.search_log = SearchLogWriter(settings.db, enabled=settings.log_searches)
-    open_db(settings.db).close()  # the session key lives beside the database, so make its folder now
+    with closing(open_db(settings.db)) as db:  # the session key lives beside the database, so make its folder now
+        survey_store.migrate(db)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"])
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
                        max_age=None, same_site="lax", https_only=settings.https)

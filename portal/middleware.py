@@ -18,7 +18,7 @@ CONTENT_SECURITY_POLICY = (
 # FastAPI's interactive API docs load Swagger UI from a CDN; they are for developers, not residents.
 _NO_CSP_PATHS = ("/docs", "/redoc")
 # Staff pages may show drafts and links that work once: never kept in a browser's or a proxy's cache.
-STAFF_PATHS = ("/account", "/admin", "/manage", "/moderation", "/insight")
+STAFF_PATHS = ("/account", "/admin", "/manage", "/moderation", "/insight", "/surveys/manage")
 
 
 class HttpMiddleware:

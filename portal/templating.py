@@ -21,6 +21,7 @@ from portal import auth, csrf, shortlist
 from portal.auth import signed_in
 from portal.i18n import Translator, translator
 from portal.languages import LANGUAGES
+from surveys.redaction import redact
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -47,6 +48,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["redact"] = lambda text: redact(str(text)).text  # residents' words shown to staff
     return env
 
 

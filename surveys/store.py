@@ -180,3 +180,24 @@ def texts(db: sqlite_utils.Database, survey_id: str, language: str) -> dict[str,
     rows = db.execute("select key, text from survey_texts where survey_id = ? and language = ?",
                       [survey_id, language])
     return dict(rows.fetchall())
+
+
+def question_in_use(db: sqlite_utils.Database, question_id: str) -> bool:
+    """Answered, or a later question depends on its answer: then it stays, to keep answers meaningful."""
+    answered = db.execute("select 1 from survey_answers where question_id = ? limit 1", [question_id]).fetchone()
+    depended = db.execute("select 1 from survey_questions where show_if = ? limit 1", [question_id]).fetchone()
+    return bool(answered or depended)
+
+
+def delete_question(db: sqlite_utils.Database, question_id: str) -> None:
+    with db.atomic():
+        db.execute("delete from survey_texts where key like ?", [f"q:{question_id}:%"])
+        db.execute("delete from survey_questions where id = ?", [question_id])
+
+
+def unthemed(db: sqlite_utils.Database, question_id: str) -> int:
+    """How many answers to a free-text question are not in a theme yet."""
+    return db.execute(
+        "select count(*) from survey_answers a where a.question_id = ? and a.value != '' and not exists ("
+        "select 1 from survey_theme_members m where m.response_id = a.response_id and m.question_id = a.question_id)",
+        [question_id]).fetchone()[0]

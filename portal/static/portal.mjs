@@ -19,3 +19,16 @@ document.body.addEventListener("htmx:afterRequest", (event) => {
     form.querySelector("input[name=message]").focus();
   }
 });
+
+// Survey skip logic: a question shown only after a given answer appears when that answer is chosen.
+// Without this file every question shows, each conditional one saying which answer it follows.
+for (const block of document.querySelectorAll("[data-np-show-if]")) {
+  const form = block.closest("form");
+  const wanted = block.dataset.npShowValues.split(",");
+  const update = () => {
+    const chosen = [...form.querySelectorAll(`[name="${block.dataset.npShowIf}"]:checked`)].map((i) => i.value);
+    block.hidden = !chosen.some((value) => wanted.includes(value));
+  };
+  form.addEventListener("change", update);
+  update();
+}

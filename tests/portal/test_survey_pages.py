@@ -1,0 +1,139 @@
+"""Surveys through real HTTP: an engagement lead builds, translates and publishes one; residents answer it at
+its short link in their language, without an account, losing nothing to a mistake; the lead sees the counts
+(small ones suppressed) and themes, and once it closes residents read what came of it."""
+
+import re
+
+import pytest
+import sqlite_utils
+from fastapi.testclient import TestClient
+
+from accounts import users
+from surveys import store
+from tests.portal.staff import PASSWORD, form_fields, post, sign_in
+
+
+@pytest.fixture
+def db(seeded_path) -> sqlite_utils.Database:
+    return sqlite_utils.Database(seeded_path)
+
+
+@pytest.fixture
+def lead(db) -> users.User:
+    return users.create(db, "lead@example.org", "Lee Lead", PASSWORD, users.ENGAGEMENT_LEAD)
+
+
+def build(client: TestClient) -> tuple[str, str]:
+    """A published survey with a required choice, a question shown only after "Yes", free text and age."""
+    made = post(client, "/surveys/manage/new", "/surveys/manage/new", title="Food in Catford",
+                purpose="Help us shape the new pantry.", audience="", opens_on="2026-01-01", closes_on="2099-12-31")
+    page = made.headers["location"]
+    post(client, f"{page}/questions", page, kind="single", prompt="Have you used a food bank?", options="Yes\nNo",
+         required="yes")
+    condition = re.search(r'<option value="([^"]+::yes)"', client.get(page).text).group(1)
+    post(client, f"{page}/questions", page, kind="multiple", prompt="Which ones?", options="Catford\nDeptford",
+         show_if=condition)
+    post(client, f"{page}/questions", page, kind="text", prompt="What would help?")
+    post(client, f"{page}/questions", page, kind="age", prompt="")
+    assert post(client, f"{page}/publish", page).status_code == 303
+    code = re.search(r"/s/(\w+)", client.get(page).text).group(1)
+    return page, code
+
+
+def names(page: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r'name="(q-[\w-]+)"', page)))
+
+
+def test_a_lead_builds_translates_and_publishes_and_a_resident_answers_in_polish(client: TestClient, db,
+                                                                                lead) -> None:
+    sign_in(client, lead.email)
+    page, code = build(client)
+    form = f"{page}/translate/pl"
+    fields = form_fields(client.get(form).text)
+    survey = store.survey_by_code(db, code)
+    first = survey.questions[0]
+    fields.update({"title": ["Jedzenie w Catford"], f"q:{first.id}:prompt": ["Czy korzystałeś z banku żywności?"],
+                   f"q:{first.id}:o:yes": ["Tak"]})
+    assert client.post(form, data=fields, follow_redirects=False).status_code == 303
+
+    client.cookies.clear()
+    polish = client.get(f"/pl/s/{code}").text
+    assert "Jedzenie w Catford" in polish and ">Tak<" in polish and "Czy korzystałeś" in polish
+    assert 'lang="en">No<' in polish  # not translated yet: shown in English, marked as English
+    assert "Before you start" not in polish and "2 years" not in polish  # the consent statement is in Polish
+    q = names(polish)
+    token = form_fields(polish)["csrf_token"][0]
+    missing = client.post(f"/pl/s/{code}", data={"csrf_token": token, q[2]: "Więcej owoców", q[3]: "35-44"})
+    assert missing.status_code == 400
+    assert f'href="#{q[0]}"' in missing.text and "Więcej owoców</textarea>" in missing.text
+    assert 'value="35-44" checked' in missing.text  # nothing typed is lost
+    sent = client.post(f"/pl/s/{code}", data={"csrf_token": token, q[0]: "yes", q[1]: ["a", "b"]},
+                       follow_redirects=False)
+    assert sent.status_code == 400  # "a" and "b" are not answers on offer
+    sent = client.post(f"/pl/s/{code}", data={"csrf_token": token, q[0]: "yes", q[1]: ["catford"],
+                                             q[2]: "Więcej owoców, zadzwoń 07700 900123", q[3]: "35-44"},
+                       follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"] == f"/pl/s/{code}/thanks"
+    response = db.execute("select * from survey_responses").fetchone()
+    assert response[3] == "pl" and db.execute("select count(*) from survey_answers").fetchone()[0] == 4
+
+    sign_in(client, lead.email)
+    results = client.get(f"{page}/results").text
+    assert "1 person has answered" in results and "&lt;5" in results
+
+
+def test_a_closed_survey_says_so_and_then_shows_you_said_we_did(client: TestClient, db, lead) -> None:
+    sign_in(client, lead.email)
+    page, code = build(client)
+    post(client, f"{page}/you-said-we-did", page, you_said="You wanted fresh fruit.", we_did="The pantry stocks it.")
+    assert client.get(f"/s/{code}/you-said-we-did").status_code == 404  # not until it closes
+    post(client, f"{page}/close", page)
+    client.cookies.clear()
+    closed = client.get(f"/s/{code}").text
+    assert "This survey has closed" in closed and "<textarea" not in closed
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/account/sign-in").text).group(1)
+    late = client.post(f"/s/{code}", data={"csrf_token": token, "q-x": "y"})
+    assert "This survey has closed" in late.text
+    assert db.execute("select count(*) from survey_responses").fetchone()[0] == 0
+    said = client.get(f"/s/{code}/you-said-we-did").text
+    assert "You wanted fresh fruit." in said and "The pantry stocks it." in said
+
+
+def test_the_builder_marks_every_mistake_and_keeps_what_was_typed(client: TestClient, lead) -> None:
+    sign_in(client, lead.email)
+    bad = post(client, "/surveys/manage/new", "/surveys/manage/new", title="", purpose="", audience="",
+               opens_on="2026-12-31", closes_on="2026-01-01")
+    assert bad.status_code == 400
+    assert "Give the survey a title." in bad.text and "The closing date must be on or after" in bad.text
+    page, _ = build(client)
+    one = post(client, f"{page}/questions", page, kind="single", prompt="Pick", options="Only one")
+    assert one.status_code == 400 and "Give at least two answers" in one.text and "Only one</textarea>" in one.text
+    empty = post(client, "/surveys/manage/new", "/surveys/manage/new", title="Draft", purpose="Why", audience="",
+                 opens_on="2026-01-01", closes_on="2026-02-01")
+    draft = empty.headers["location"]
+    refused = post(client, f"{draft}/publish", draft)
+    assert refused.status_code == 400 and "Add at least one question" in refused.text
+
+
+def test_themes_are_found_and_edited_from_the_results(client: TestClient, db, lead) -> None:
+    sign_in(client, lead.email)
+    page, code = build(client)
+    survey = store.survey_by_code(db, code)
+    text = survey.questions[2]
+    from datetime import date
+
+    from surveys import answers
+    for comment in ["More fresh fruit", "Fresh vegetables please", "Fruit and veg", "Open on Saturdays",
+                    "Weekend opening", "Open later on Fridays"]:
+        answers.submit(db, survey, {survey.questions[0].id: "no", text.id: comment}, "en", today=date(2026, 6, 1))
+    results = client.get(f"{page}/results").text
+    assert "Find themes in 6 new answers" in results
+    post(client, f"{page}/themes/{text.id}/run", f"{page}/results")
+    themes_page = client.get(f"{page}/themes/{text.id}").text
+    theme = re.search(r'name="theme" value="(\d+)"', themes_page).group(1)
+    renamed = post(client, f"{page}/themes/{text.id}/edit", f"{page}/themes/{text.id}", action="rename",
+                   theme=theme, **{f"label-{theme}": "Fresh food"})
+    assert renamed.status_code == 303 and "Fresh food" in client.get(f"{page}/results").text
+    blank = post(client, f"{page}/themes/{text.id}/edit", f"{page}/themes/{text.id}", action="rename", theme=theme,
+                 **{f"label-{theme}": ""})
+    assert blank.status_code == 400 and "Give the theme a name." in blank.text

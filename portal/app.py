@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search_log = SearchLogWriter(settings.db, enabled=settings.log_searches)
     with closing(open_db(settings.db)) as db:  # the session key lives beside the database, so make its folder now
         survey_store.migrate(db)
+        survey_store.purge_expired(db)  # answers are kept for as long as the consent statement says, no longer
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"])
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
                        max_age=None, same_site="lax", https_only=settings.https)

@@ -49,6 +49,7 @@ def _environment() -> jinja2.Environment:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["redact"] = lambda text: redact(str(text)).text  # residents' words shown to staff
+    env.tests["shown_count"] = lambda shown: str(shown).isdigit()  # not suppressed: "<5" and "[c]" get no bar
     return env
 
 

@@ -2,8 +2,8 @@
 
 A breakdown is a grid of counts with its row and column totals. Every count under 5 is shown as "<5"
 (primary suppression). Then, wherever a row or column would have exactly one hidden count, so that the
-total minus the others would give it away, the smallest other count in that line is hidden too
-(complementary suppression), until no line can be solved for a hidden count.
+total minus the others would give it away, the smallest other count in that line is hidden too, shown as
+"[c]" (complementary suppression), until no line can be solved for a hidden count.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 THRESHOLD = 5
 SUPPRESSED = "<5"
+HIDDEN = "[c]"  # a count of 5 or more hidden so that a small one beside it cannot be worked out (ONS's mark)
 
 
 @dataclass
@@ -34,7 +35,9 @@ class Grid:
         return self.counts[(row, column)]
 
     def shown(self, row: Hashable, column: Hashable) -> str:
-        return SUPPRESSED if (row, column) in self.hidden else str(self.value(row, column))
+        if (row, column) not in self.hidden:
+            return str(self.value(row, column))
+        return SUPPRESSED if self.value(row, column) < THRESHOLD else HIDDEN
 
 
 TOTAL = "total"

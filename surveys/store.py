@@ -201,3 +201,23 @@ def unthemed(db: sqlite_utils.Database, question_id: str) -> int:
         "select count(*) from survey_answers a where a.question_id = ? and a.value != '' and not exists ("
         "select 1 from survey_theme_members m where m.response_id = a.response_id and m.question_id = a.question_id)",
         [question_id]).fetchone()[0]
+
+
+KEEP_MONTHS = 24  # what the consent statement promises residents
+
+
+def purge_expired(db: sqlite_utils.Database, today: date | None = None, months: int = KEEP_MONTHS) -> int:
+    """Delete answers older than the promised keeping time, with their vectors and theme places; returns how many
+    responses went. Themes, counts already exported and "you said, we did" stay."""
+    day = today or datetime.now(UTC).date()
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    cutoff = date(year, month + 1, min(day.day, 28)).isoformat()
+    old = [r for (r,) in db.execute("select id from survey_responses where submitted_on < ?", [cutoff])]
+    if not old:
+        return 0
+    with db.atomic():
+        for table in ("survey_answers", "survey_answer_vectors", "survey_theme_members"):
+            db.execute(f"delete from {table} where response_id in (select id from survey_responses "
+                       "where submitted_on < ?)", [cutoff])
+        db.execute("delete from survey_responses where submitted_on < ?", [cutoff])
+    return len(old)

@@ -77,7 +77,7 @@ def embed(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
 
 def choose_count(n: int) -> int:
     """How many themes for n answers: enough to tell needs apart, few enough for a board to read."""
-    return max(1, min(MAX_THEMES, n // 5, round(math.sqrt(n / 2))))
+    return max(1, min(MAX_THEMES, n // 3, round(math.sqrt(n / 2))))
 
 
 def cluster(vectors: np.ndarray, count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,7 @@ from portal.form_errors import by_field
 from portal.languages import LANGUAGES
 from portal.shortlist import qr_svg
 from portal.templating import render, request_translator, url
-from surveys import editing, results, store, theming
+from surveys import editing, exports, pdf, report, results, store, theming
 from surveys.questions import KINDS, TEXT
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(allow(ENGAGEMENT_LEAD, ADMIN))])
@@ -187,7 +187,7 @@ def _translation_keys(survey: store.Survey) -> list[tuple[str, str, bool]]:
         keys += [(f"q:{q.id}:o:{o.value}", o.label, False) for o in q.options]
     if survey.you_said or survey.we_did:
         keys += [("you_said", survey.you_said, True), ("we_did", survey.we_did, True)]
-    return keys
+    return [(key, english, long) for key, english, long in keys if english.strip()]
 
 
 def _language(code: str) -> Any:
@@ -276,3 +276,34 @@ async def edit_themes(request: Request, db: Db, embedder: Model, survey_id: str,
             return _themes_page(request, db, survey, question_id, [error])
         raise HTTPException(status_code=400, detail="theme") from error
     return RedirectResponse(url(request, f"{BASE}/{survey_id}/themes/{question_id}"), status_code=303)
+
+
+def _download(body: bytes | str, media_type: str, name: str) -> Response:
+    data = body.encode("utf-8-sig") if isinstance(body, str) else body
+    return Response(data, media_type=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get(f"{BASE}/{{survey_id}}/export.csv")
+def export_csv(db: Db, survey_id: str) -> Response:
+    survey = _survey(db, survey_id)
+    return _download(exports.answers_csv(db, survey), "text/csv; charset=utf-8", f"survey-{survey.code}.csv")
+
+
+@router.get(f"{BASE}/{{survey_id}}/export.xlsx")
+def export_xlsx(db: Db, survey_id: str) -> Response:
+    survey = _survey(db, survey_id)
+    return _download(exports.workbook(report.build(db, survey)),
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"survey-{survey.code}.xlsx")
+
+
+@router.get(f"{BASE}/{{survey_id}}/report")
+def report_page(request: Request, db: Db, survey_id: str) -> Response:
+    survey = _survey(db, survey_id)
+    return render(request, db, "surveys/manage/report.html", report=report.build(db, survey), written_on=_today())
+
+
+@router.get(f"{BASE}/{{survey_id}}/report.pdf")
+def report_pdf(db: Db, survey_id: str) -> Response:
+    survey = _survey(db, survey_id)
+    return _download(pdf.report_pdf(report.build(db, survey), _today()), "application/pdf",
+                     f"survey-{survey.code}.pdf")

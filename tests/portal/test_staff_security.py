@@ -18,6 +18,8 @@ from accounts import tokens, users
 from directory import changes, organisations, reports
 from directory.translations import load_listing
 from portal.app import ROUTERS
+from surveys import store as survey_store
+from surveys.questions import TEXT, Question
 from tests.portal.staff import form_fields, post, sign_in, staff, token
 
 PERSONAS = ("anonymous", "editor_a", "editor_b", "moderator", "engagement_lead", "admin")
@@ -27,6 +29,7 @@ ACCESS: dict[str, set[str]] = {
     "/manage": {"editor_a"},
     "/moderation": {"moderator"},
     "/insight": {"moderator", "engagement_lead"},
+    "/surveys/manage": {"engagement_lead", "admin"},
     "/account/sign-out-everywhere": {"editor_a", "editor_b", "moderator", "engagement_lead", "admin"},
     "/account": {"editor_a", "editor_b", "moderator", "engagement_lead", "admin"},
 }
@@ -75,8 +78,13 @@ def world(db) -> dict[str, str]:
                          "order by name limit 1", [org_a]).fetchone()[0]
     change = changes.propose(db, {**load_listing(db, listing), "name": "A's draft name"}, people["editor_a"].id)
     report = reports.report_problem(db, listing, "times", "Wrong hours")
+    survey_store.migrate(db)
+    survey = survey_store.create_survey(db, "Sweep", "Why", "", "2026-01-01", "2099-01-01", people["admin"].id)
+    question = survey_store.save_question(db, survey.id, Question("", TEXT, "What would help?"))
+    survey_store.update_survey(db, survey.id, published=1)
     return {"organization_id": org_a, "service_id": listing, "change_id": str(change.id), "report_id": str(report),
-            "user_id": people["editor_b"].id, **{f"{name}_email": p.email for name, p in people.items()}}
+            "user_id": people["editor_b"].id, "survey_id": survey.id, "question_id": question.id,
+            "language": "pl", "code": survey.code, **{f"{name}_email": p.email for name, p in people.items()}}
 
 
 def concrete(path: str, world: dict[str, str]) -> str:
@@ -91,7 +99,7 @@ def act_as(client: TestClient, persona: str, world: dict[str, str]) -> None:
 
 def test_every_staff_route_is_in_the_access_table() -> None:
     staff_paths = {path for _, path in routes() if path.startswith(("/account", "/admin", "/manage", "/moderation",
-                                                                     "/insight"))}
+                                                                     "/insight", "/surveys"))}
     unlisted = {path for path in staff_paths if staff_part(path) is None and not public(path)}
     assert unlisted == set()
     assert len([p for p in staff_paths if staff_part(p)]) >= 25

@@ -137,3 +137,24 @@ def test_themes_are_found_and_edited_from_the_results(client: TestClient, db, le
     blank = post(client, f"{page}/themes/{text.id}/edit", f"{page}/themes/{text.id}", action="rename", theme=theme,
                  **{f"label-{theme}": ""})
     assert blank.status_code == 400 and "Give the theme a name." in blank.text
+
+
+def test_exports_download_for_leads_only(client: TestClient, db, lead) -> None:
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    sign_in(client, lead.email)
+    page, _ = build(client)
+    workbook = client.get(f"{page}/export.xlsx")
+    assert workbook.status_code == 200 and "attachment" in workbook.headers["content-disposition"]
+    assert load_workbook(io.BytesIO(workbook.content)).sheetnames[0] == "Summary"
+    document = client.get(f"{page}/report.pdf")
+    assert "Food in Catford" in PdfReader(io.BytesIO(document.content)).pages[0].extract_text()
+    assert client.get(f"{page}/export.csv").text.lstrip("\ufeff").startswith("response,month,language,channel")
+    assert "What we asked" in client.get(f"{page}/report").text
+    editor = users.create(db, "ed@example.org", "Ed Editor", PASSWORD, users.EDITOR)
+    client.cookies.clear()
+    sign_in(client, editor.email)
+    assert client.get(f"{page}/export.xlsx", follow_redirects=False).status_code == 403

@@ -71,3 +71,13 @@ def test_a_survey_takes_answers_only_while_it_is_open(db, survey) -> None:  # no
     with pytest.raises(answers.FieldError):
         answers.submit(db, survey, {}, "en", today=TODAY)
     assert db.execute("select count(*) from survey_responses").fetchone()[0] == 0
+
+
+def test_answers_are_deleted_when_the_promised_two_years_are_up(db, survey) -> None:  # noqa: ANN001
+    q = ids(survey)
+    old = answers.submit(db, survey, {q["Have you used a food bank?"]: "no"}, "en", today=TODAY)
+    new = answers.submit(db, survey, {q["Have you used a food bank?"]: "yes", q["Which ones?"]: ["a"]}, "en",
+                         today=date(2026, 12, 20))
+    assert store.purge_expired(db, today=date(2028, 12, 10)) == 1
+    assert [r for (r,) in db.execute("select id from survey_responses")] == [new]
+    assert db.execute("select count(*) from survey_answers where response_id = ?", [old]).fetchone()[0] == 0

@@ -2,12 +2,12 @@
 
 import itertools
 
-from surveys.privacy import SUPPRESSED, TOTAL, suppress, suppress_counts
+from surveys.privacy import HIDDEN, SUPPRESSED, TOTAL, suppress, suppress_counts
 
 
 def test_a_small_count_is_hidden_and_so_is_another_so_the_total_does_not_give_it_away() -> None:
     shown, total = suppress_counts({"Yes": 40, "No": 12, "Not sure": 3})
-    assert shown == {"Yes": "40", "No": SUPPRESSED, "Not sure": SUPPRESSED} and total == "55"
+    assert shown == {"Yes": "40", "No": HIDDEN, "Not sure": SUPPRESSED} and total == "55"
 
 
 def test_nothing_is_hidden_when_every_count_is_five_or_more() -> None:
@@ -38,6 +38,7 @@ def test_suppression_holds_for_every_small_table() -> None:
         grid = suppress(["a", "b"], ["x", "y"], counts)
         for (r, c), n in counts.items():
             assert n >= 5 or grid.shown(r, c) == SUPPRESSED
+            assert n < 5 or grid.shown(r, c) in (str(n), HIDDEN)
         for line in ([("a", "x"), ("a", "y"), ("a", TOTAL)], [("b", "x"), ("b", "y"), ("b", TOTAL)],
                      [(TOTAL, "x"), (TOTAL, "y"), (TOTAL, TOTAL)], [("a", "x"), ("b", "x"), (TOTAL, "x")],
                      [("a", "y"), ("b", "y"), (TOTAL, "y")], [("a", TOTAL), ("b", TOTAL), (TOTAL, TOTAL)]):

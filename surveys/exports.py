@@ -1,0 +1,117 @@
+"""Insight exports for the People's Partnership: the answers as CSV and the whole picture as a workbook.
+
+Free text is redacted in every export (surveys/redaction.py) and every count passes through the
+suppression rule (surveys/report.py). Responses are numbered in a shuffled order and dated by month
+only, so a row cannot be matched to the moment someone stood at a kiosk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+
+import sqlite_utils
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from surveys.questions import MULTIPLE, TEXT
+from surveys.redaction import redact
+from surveys.report import Report
+from surveys.results import options_of
+from surveys.store import Survey
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _cell(text: str) -> str:
+    """A spreadsheet never runs what a resident typed as a formula."""
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+def _label(survey: Survey, question_id: str, value: str) -> str:
+    question = survey.question(question_id)
+    labels = {o.value: o.label for o in options_of(question)} if question else {}
+    return labels.get(value, value)
+
+
+def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
+    """One row per response: month, language, and each answer (free text redacted, with its theme)."""
+    themes = dict(db.execute("select m.response_id || ':' || m.question_id, t.label from survey_theme_members m "
+                             "join survey_themes t on t.id = m.theme_id where t.survey_id = ?", [survey.id]).fetchall())
+    responses = db.execute("select id, substr(submitted_on, 1, 7), language, channel from survey_responses "
+                           "where survey_id = ?", [survey.id]).fetchall()
+    random.Random(survey.id).shuffle(responses)
+    given: dict[int, dict[str, str]] = {}
+    for response, question, value in db.execute(
+            "select a.response_id, a.question_id, a.value from survey_answers a join survey_responses r on "
+            "r.id = a.response_id where r.survey_id = ?", [survey.id]):
+        given.setdefault(response, {})[question] = value
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = ["response", "month", "language", "channel"]
+    for q in survey.questions:
+        header.append(q.prompt)
+        if q.kind == TEXT:
+            header.append(f"{q.prompt} (theme)")
+    writer.writerow([_cell(h) for h in header])
+    for number, (response, month, language, channel) in enumerate(responses, start=1):
+        row = [str(number), month, language, channel]
+        for q in survey.questions:
+            value = given.get(response, {}).get(q.id, "")
+            if q.kind == TEXT:
+                row += [redact(value).text, themes.get(f"{response}:{q.id}", "")]
+            elif q.kind == MULTIPLE and value:
+                row.append("; ".join(_label(survey, q.id, v) for v in json.loads(value)))
+            else:
+                row.append(_label(survey, q.id, value) if value else "")
+        writer.writerow([_cell(c) for c in row])
+    return out.getvalue()
+
+
+def _table(sheet, top: int, heading: str, header: list[str], rows: list[list[str]]) -> int:  # noqa: ANN001
+    sheet.cell(top, 1, _cell(heading)).font = Font(bold=True, size=12)
+    for col, text in enumerate(header, start=1):
+        sheet.cell(top + 1, col, _cell(text)).font = Font(bold=True)
+    for r, row in enumerate(rows, start=top + 2):
+        for col, text in enumerate(row, start=1):
+            sheet.cell(r, col, _cell(str(text)))
+    return top + len(rows) + 3
+
+
+def workbook(report: Report) -> bytes:
+    """Summary, each question's counts, themes with quotes, and breakdowns by neighbourhood and equality group."""
+    survey = report.survey
+    book = Workbook()
+    summary = book.active
+    summary.title = "Summary"
+    rows = [["Survey", survey.title], ["Why we asked", survey.purpose], ["Who it was for", survey.audience],
+            ["Open", f"{survey.opens_on} to {survey.closes_on}"], ["People who answered", report.responses]]
+    rows += [[f"Answered in {code}", shown] for code, shown in sorted(report.languages.items())]
+    rows += [["Counts under 5", "shown as <5; [c] marks a count hidden so a total cannot reveal a small one"],
+             ["You said", survey.you_said], ["We did", survey.we_did]]
+    _table(summary, 1, survey.title, ["", ""], rows)
+    sheet = book.create_sheet("Questions")
+    top = 1
+    for result in report.questions:
+        if result.bars:
+            top = _table(sheet, top, result.question.prompt, ["Answer", "People"],
+                         [[b.label, b.shown] for b in result.bars] + [["Answered", result.answered_shown]])
+    sheet = book.create_sheet("Themes")
+    top = 1
+    for question_id, found in report.themes.items():
+        question = survey.question(question_id)
+        top = _table(sheet, top, question.prompt if question else question_id, ["Theme", "Answers", "Quotes"],
+                     [[t.label, t.shown, "\n".join(t.quotes)] for t in found])
+    for name, kinds in (("By neighbourhood", ("neighbourhood",)),
+                        ("By equality group", ("age", "ethnicity", "disability", "carer", "language"))):
+        sheet = book.create_sheet(name)
+        top = 1
+        for b in [b for b in report.breakdowns if b.by.kind in kinds]:
+            top = _table(sheet, top, f"{b.question.prompt} (by: {b.by.prompt})",
+                         ["", *b.columns, "Total"], [[label, *cells] for label, cells in b.lines]
+                         + [["Total", *b.totals]])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,100 @@
+"""The insight report as a PDF, for boards that read on paper: the same figures as the workbook and web page.
+
+Charts are drawn as bars straight onto the page. A Unicode font is used where the machine has one (DejaVu
+Sans, from Debian's fonts-dejavu-core), so residents' quotes keep their letters; without one, letters the
+built-in font lacks become "?" and the report says so.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fpdf import FPDF
+
+from surveys.report import Report
+from surveys.results import QuestionResult
+
+FONTS = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+         Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"))
+BAR_WIDTH = 70.0
+
+
+class _Report(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.set_margins(18, 18, 18)
+        self.set_auto_page_break(True, 18)
+        font = next((f for f in FONTS if f.exists()), None)
+        self.unicode = font is not None
+        if font is not None:
+            self.add_font("Body", "", str(font))
+            bold = font.with_name(font.name.replace(".ttf", "-Bold.ttf").replace("-Regular-Bold", "-Bold"))
+            self.add_font("Body", "B", str(bold if bold.exists() else font))
+            self.body_font = "Body"
+        else:
+            self.body_font = "helvetica"
+
+    def clean(self, value: str) -> str:
+        return value if self.unicode else value.encode("latin-1", "replace").decode("latin-1")
+
+    def heading(self, value: str, size: int = 14) -> None:
+        self.set_font(self.body_font, "B", size)
+        self.multi_cell(0, size * 0.5, self.clean(value), new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def para(self, value: str, size: int = 10) -> None:
+        if value:
+            self.set_font(self.body_font, "", size)
+            self.multi_cell(0, 5, self.clean(value), new_x="LMARGIN", new_y="NEXT")
+            self.ln(2)
+
+    def chart(self, result: QuestionResult) -> None:
+        """Each answer with a bar in proportion; a hidden count ("<5" or "[c]") gets no bar."""
+        shown = [b.count for b in result.bars if b.shown.isdigit()]
+        largest = max(shown) if shown else 1
+        self.set_font(self.body_font, "", 9)
+        for bar in result.bars:
+            y = self.get_y()
+            self.cell(75, 6, self.clean(bar.label[:60]))
+            if bar.shown.isdigit() and largest:
+                self.set_fill_color(29, 112, 184)
+                self.rect(self.get_x(), y + 1, BAR_WIDTH * bar.count / largest, 4, style="F")
+            self.set_x(self.l_margin + 75 + BAR_WIDTH + 4)
+            self.cell(20, 6, bar.shown, new_x="LMARGIN", new_y="NEXT")
+        self.ln(3)
+
+
+def report_pdf(report: Report, written_on: str) -> bytes:
+    survey = report.survey
+    pdf = _Report()
+    pdf.add_page()
+    pdf.heading(survey.title, 18)
+    pdf.para(f"Insight report for the People's Partnership, {written_on}. Open {survey.opens_on} to "
+             f"{survey.closes_on}. Counts under 5 are shown as <5.")
+    if not pdf.unicode:
+        pdf.para("This machine has no Unicode font, so some letters in quotes are shown as ?.")
+    pdf.heading("What we asked")
+    pdf.para(survey.purpose)
+    for result in report.asked:
+        pdf.heading(result.question.prompt, 11)
+        pdf.para(f"Answered by {result.answered_shown}.", 9)
+        if result.bars:
+            pdf.chart(result)
+    pdf.heading("Who answered")
+    languages = ", ".join(f"{code}: {shown}" for code, shown in sorted(report.languages.items()))
+    pdf.para(f"{report.responses} people answered. Languages: {languages or 'none'}.")
+    for result in report.who:
+        pdf.heading(result.question.prompt, 11)
+        pdf.chart(result)
+    pdf.heading("The main themes")
+    for question_id, found in report.themes.items():
+        question = survey.question(question_id)
+        pdf.heading(question.prompt if question else question_id, 11)
+        for theme in found[:8]:
+            pdf.para(f"{theme.label} ({theme.shown})", 10)
+            for quote in theme.quotes[:2]:
+                pdf.para(f"“{quote}”", 9)
+    pdf.heading("You said, we did")
+    pdf.para(f"You said: {survey.you_said or 'not written yet'}")
+    pdf.para(f"We did: {survey.we_did or 'not written yet'}")
+    return bytes(pdf.output())

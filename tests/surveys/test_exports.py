@@ -1,0 +1,81 @@
+"""The People's Partnership's exports open in ordinary tools, hold the expected figures, never show a count
+under 5 or one a total would give away, and never carry a resident's contact details or name."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+import sqlite_utils
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from surveys import answers, exports, pdf, report, store, theming
+from surveys.questions import AGE, NEIGHBOURHOOD, SINGLE, TEXT, Option, Question
+
+COMMENTS = ["Fresh fruit please, call me on 07700 900 123", "MORE VEG, EMAIL JO@EXAMPLE.ORG",
+            "Open on Saturdays near se64ru", "My name is Amara and I want longer hours",
+            "=HYPERLINK(\"http://example.org\")"]
+
+
+@pytest.fixture
+def survey(db: sqlite_utils.Database, embedder) -> store.Survey:  # noqa: ANN001
+    store.migrate(db)
+    made = store.create_survey(db, "Food in Catford", "Shape the pantry", "Everyone", "2026-01-01", "2026-12-31",
+                               "lead")
+    for question in (Question("", SINGLE, "Would you use a pantry?", options=[
+            Option("yes", "Yes"), Option("no", "No"), Option("maybe", "Maybe")]),
+            Question("", TEXT, "What would help?"), Question("", NEIGHBOURHOOD, "Where do you live?"),
+            Question("", AGE, "What is your age?")):
+        store.save_question(db, made.id, question)
+    store.update_survey(db, made.id, published=1, you_said="Fresh food", we_did="Fruit every week")
+    survey = store.get_survey(db, made.id)
+    use, text, area, age = (q.id for q in survey.questions)
+    # 20 yes (12 in n1, 8 in n3), 7 no (all n1), 3 maybe (n3): "maybe" is under 5.
+    plan = [("yes", "n1")] * 12 + [("yes", "n3")] * 8 + [("no", "n1")] * 7 + [("maybe", "n3")] * 3
+    for i, (choice, where) in enumerate(plan):
+        given = {use: choice, area: where, age: "25-34" if i % 2 else "35-44"}
+        if i < len(COMMENTS):
+            given[text] = COMMENTS[i]
+        answers.submit(db, survey, given, "pl" if i < 4 else "en", today=date(2026, 6, 1))
+    theming.run(db, survey.id, text, embedder)
+    return store.get_survey(db, made.id)
+
+
+def test_the_workbook_has_each_sheet_and_suppresses_small_counts(db, survey) -> None:  # noqa: ANN001
+    book = load_workbook(io.BytesIO(exports.workbook(report.build(db, survey))))
+    assert book.sheetnames == ["Summary", "Questions", "Themes", "By neighbourhood", "By equality group"]
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["People who answered"] == "30" and summary["Answered in pl"] == "<5"
+    assert summary["Answered in en"] != "26"  # 30 - 4 would give the hidden count away
+    questions = [row for row in book["Questions"].iter_rows(values_only=True)]
+    counts = {row[0]: row[1] for row in questions if row[0] in ("Yes", "No", "Maybe")}
+    assert counts == {"Yes": "20", "No": "[c]", "Maybe": "<5"}  # 7 is hidden, or 30 - 20 - 7 would give 3 away
+    area = [row for row in book["By neighbourhood"].iter_rows(values_only=True)]
+    n1 = next(row for row in area if row[0] == "Neighbourhood 1 (North Lewisham)")
+    assert n1[0:4] == ("Neighbourhood 1 (North Lewisham)", "12", "[c]", "<5")  # no "maybe" here: 0 hidden, so 7 too
+    every_cell = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c]
+    assert not any(str(c) in ("1", "2", "3", "4") for c in every_cell)
+    assert not any("07700" in str(c) or "@" in str(c) for c in every_cell)
+
+
+def test_the_answers_csv_redacts_free_text_and_never_runs_a_formula(db, survey) -> None:  # noqa: ANN001
+    rows = list(csv.reader(io.StringIO(exports.answers_csv(db, survey))))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["response", "month", "language", "channel"] and len(body) == 30
+    text = [r[header.index("What would help?")] for r in body if r[header.index("What would help?")]]
+    joined = " ".join(text)
+    for secret in ("07700", "900 123", "JO@EXAMPLE.ORG", "se64ru", "Amara"):
+        assert secret not in joined
+    assert "[phone]" in joined and "[email]" in joined and "[postcode]" in joined and "[name]" in joined
+    assert any(t.startswith("'=HYPERLINK") for t in text)
+    assert {r[1] for r in body} == {"2026-06"}  # the month, never the day
+
+
+def test_the_pdf_report_reads_back_with_its_figures(db, survey) -> None:  # noqa: ANN001
+    document = PdfReader(io.BytesIO(pdf.report_pdf(report.build(db, survey), "2026-12-01")))
+    text = " ".join(page.extract_text() for page in document.pages)
+    for expected in ("Food in Catford", "What we asked", "Who answered", "The main themes", "You said",
+                     "Fruit every week", "30 people answered", "<5"):
+        assert expected in text
+    assert "07700" not in text and "Amara" not in text

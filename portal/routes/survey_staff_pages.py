@@ -19,6 +19,7 @@ from portal.languages import LANGUAGES
 from portal.shortlist import qr_svg
 from portal.templating import render, request_translator, url
 from surveys import editing, exports, pdf, report, results, store, theming
+from surveys.privacy import suppress_counts
 from surveys.questions import KINDS, TEXT
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(allow(ENGAGEMENT_LEAD, ADMIN))])
@@ -218,7 +219,12 @@ async def save_translation(request: Request, db: Db, survey_id: str, language: s
 @router.get(f"{BASE}/{{survey_id}}/results")
 def results_page(request: Request, db: Db, survey_id: str) -> Response:
     survey = _survey(db, survey_id)
-    themed = {q.id: theming.saved_themes(db, q.id) for q in survey.questions if q.kind == TEXT}
+    themed = {}
+    for q in survey.questions:
+        if q.kind == TEXT:
+            saved = theming.saved_themes(db, q.id)
+            shown, _ = suppress_counts({t.id: t.size for t in saved})  # the sizes add up to the answers given
+            themed[q.id] = [(t, shown[t.id]) for t in saved]
     waiting = {q.id: store.unthemed(db, q.id) for q in survey.questions if q.kind == TEXT}
     return render(request, db, "surveys/manage/results.html", survey=survey, results=results.survey_results(db, survey),
                   total=results.responses(db, survey_id), themed=themed, waiting=waiting)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 import uvicorn
 
 from portal.app import create_app
@@ -52,6 +54,12 @@ def live_db(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
     db = tmp_path_factory.mktemp("live") / "portal.db"
     shutil.copy(seeded_file, db)
     return db
+
+
+def live_database(path: Path) -> sqlite_utils.Database:
+    """The live portal's database as a test writes to it: waiting up to 30 s for the server's own writes
+    (a listing re-embedded under load) rather than failing after Python's default 5 s."""
+    return sqlite_utils.Database(sqlite3.connect(path, timeout=30))
 
 
 @pytest.fixture(scope="session")

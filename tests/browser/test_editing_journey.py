@@ -6,12 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from accounts import users
 from directory import changes, reports
 from directory.analytics import log_search
 from directory.translations import load_listing
+from tests.browser.conftest import live_database
 from tests.browser.test_accessibility import _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -21,7 +21,7 @@ PASSWORD = "kettle orbit plum sandal"
 @pytest.fixture(scope="module")
 def partnership(live_db: Path) -> dict[str, str]:
     """An administrator and a moderator, and the organisation running the first listing in the directory."""
-    db = sqlite_utils.Database(live_db)
+    db = live_database(live_db)
     for email, name, role in (("journey-admin@example.org", "Jo Admin", users.ADMIN),
                               ("journey-mod@example.org", "Mo Moderator", users.MODERATOR)):
         if users.by_email(db, email) is None:
@@ -81,14 +81,14 @@ def test_invited_editor_changes_a_listing_a_moderator_approves_and_a_resident_fi
     page.wait_for_url(re.compile(r".*/search\?.*"))
     page.locator(f"a[href='/services/{listing}']").first.click()
     assert "xylophone repair café" in page.content()
-    db = sqlite_utils.Database(live_db)
+    db = live_database(live_db)
     assert load_listing(db, listing)["description"].endswith("xylophone repair café.")
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_editor_and_moderator_pages_have_no_axe_violations(audited, live_server: str, live_db: Path,
                                                           partnership: dict[str, str], language: str) -> None:
-    db = sqlite_utils.Database(live_db)
+    db = live_database(live_db)
     org, listing = partnership["organization_id"], partnership["service_id"]
     editor_email = f"axe-editor-{language}@example.org"
     if users.by_email(db, editor_email) is None:

@@ -5,10 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from accounts import users
 from directory import organisations
+from tests.browser.conftest import live_database
 from tests.browser.test_accessibility import _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -17,7 +17,7 @@ PASSWORD = "kettle orbit plum sandal"
 
 @pytest.fixture(scope="module")
 def organisation(live_db: Path) -> str:
-    db = sqlite_utils.Database(live_db)
+    db = live_database(live_db)
     if users.by_email(db, "axe-admin@example.org") is None:
         users.create(db, "axe-admin@example.org", "Axe Admin", PASSWORD, users.ADMIN)
     return organisations.create(db, "Sydenham Garden Test")

@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts import users
 from surveys import answers, store
+from tests.browser.conftest import live_database
 from tests.browser.test_accessibility import _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,7 +24,7 @@ LEAD = "survey-lead@example.org"
 
 @pytest.fixture(scope="module")
 def lead(live_db: Path) -> str:
-    db = sqlite_utils.Database(live_db)
+    db = live_database(live_db)
     if users.by_email(db, LEAD) is None:
         users.create(db, LEAD, "Sam Lead", PASSWORD, users.ENGAGEMENT_LEAD)
     return LEAD
@@ -85,7 +85,7 @@ def test_build_translate_publish_answer_in_arabic_close_theme_and_export(browser
     assert form.url.endswith(f"/ar/s/{code}/thanks")
     resident.close()
 
-    db = sqlite_utils.Database(live_db)
+    db = live_database(live_db)
     survey = store.survey_by_code(db, code)
     text = survey.questions[1].id
     for comment in ["More fresh vegetables", "Fresh fruit please", "Cheaper fruit and veg", "Open on Saturdays",
@@ -128,7 +128,7 @@ def test_survey_pages_have_no_axe_violations(audited, live_server: str, live_db:
     audited.wait_for_selector(".govuk-error-summary")
     audit("new survey with errors")
     _, code = build(audited, live_server, f"Axe survey {language}")
-    db = sqlite_utils.Database(live_db)
+    db = live_database(live_db)
     survey = store.survey_by_code(db, code)
     survey_url = f"{live_server}{'' if language == 'en' else '/' + language}/surveys/manage/{survey.id}"
     for comment in ["More fresh vegetables", "Fresh fruit please", "Open on Saturdays", "Weekend opening"]:

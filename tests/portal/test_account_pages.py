@@ -15,8 +15,9 @@ from tests.portal.staff import PASSWORD, post, sign_in
 
 
 @pytest.fixture
-def db(seeded_path) -> sqlite_utils.Database:
-    return sqlite_utils.Database(seeded_path)
+def db(seeded_db: sqlite_utils.Database) -> sqlite_utils.Database:
+    """The seeded directory the client serves, for setting up and checking what it stores."""
+    return seeded_db
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ comments, embeddings included.
 from __future__ import annotations
 
 import csv
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,9 @@ from sklearn.metrics import adjusted_mutual_info_score
 from directory.embeddings import Embedder
 from surveys import themes
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "feedback-themes" / "fft_phase1_comments.csv"
+# The project's shared data sits beside the repository (../shared); PORTAL_FEEDBACK_CSV points elsewhere.
+DATA = Path(os.environ.get("PORTAL_FEEDBACK_CSV") or Path(__file__).resolve().parents[2] / "shared" / "data"
+            / "feedback-themes" / "fft_phase1_comments.csv")
 TIMED = 10_000
 
 

@@ -159,3 +159,31 @@ def test_exports_download_for_leads_only(client: TestClient, db, lead) -> None:
     client.cookies.clear()
     sign_in(client, editor.email)
     assert client.get(f"{page}/export.xlsx", follow_redirects=False).status_code == 403
+
+
+def test_themes_are_merged_split_and_answers_moved_from_the_themes_page(client: TestClient, db, lead) -> None:
+    from datetime import date
+
+    from surveys import answers, theming
+
+    sign_in(client, lead.email)
+    page, code = build(client)
+    survey = store.survey_by_code(db, code)
+    text = survey.questions[2]
+    for comment in ["More fresh fruit", "Fresh vegetables please", "Fruit and veg", "Open on Saturdays",
+                    "Weekend opening", "Open later on Fridays"]:
+        answers.submit(db, survey, {survey.questions[0].id: "no", text.id: comment}, "en", today=date(2026, 6, 1))
+    themes_url = f"{page}/themes/{text.id}"
+    post(client, f"{themes_url}/run", f"{page}/results")
+    ids = [t.id for t in theming.saved_themes(db, text.id)]
+    assert len(ids) == 2
+    answer = theming.members_of(db, text.id, ids[0])[0][0]
+    moved = post(client, f"{themes_url}/edit", themes_url, action="move", theme=str(ids[0]), answer=str(answer),
+                 **{f"to-{answer}": str(ids[1])})
+    assert moved.status_code == 303 and answer in [m[0] for m in theming.members_of(db, text.id, ids[1])]
+    assert "Moved by hand" in client.get(themes_url).text
+    post(client, f"{themes_url}/edit", themes_url, action="split", theme=str(ids[1]))
+    assert len(theming.saved_themes(db, text.id)) == 3
+    merged = post(client, f"{themes_url}/edit", themes_url, action="merge", theme=str(ids[0]),
+                  **{f"merge-{ids[0]}": [str(t.id) for t in theming.saved_themes(db, text.id) if t.id != ids[0]]})
+    assert merged.status_code == 303 and [t.id for t in theming.saved_themes(db, text.id)] == [ids[0]]

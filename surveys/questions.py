@@ -73,8 +73,9 @@ STANDARD_PROMPTS: dict[str, str] = {
 STANDARD_OPTIONS: dict[str, list[Option]] = {
     NEIGHBOURHOOD: [Option(n.code, n.name) for n in NEIGHBOURHOODS]
     + [Option("outside", N_("I do not live in Lewisham")), Option(PREFER_NOT, N_("Prefer not to say"))],
-    AGE: _options(("under-16", N_("Under 16")), ("16-24", "16 to 24"), ("25-34", "25 to 34"), ("35-44", "35 to 44"),
-                  ("45-54", "45 to 54"), ("55-64", "55 to 64"), ("65-74", "65 to 74"), ("75+", N_("75 or over"))),
+    AGE: _options(("under-16", N_("Under 16")), ("16-24", N_("16 to 24")), ("25-34", N_("25 to 34")),
+                  ("35-44", N_("35 to 44")), ("45-54", N_("45 to 54")), ("55-64", N_("55 to 64")),
+                  ("65-74", N_("65 to 74")), ("75+", N_("75 or over"))),
     ETHNICITY: _options(
         ("asian-bangladeshi", N_("Asian or Asian British: Bangladeshi")),
         ("asian-chinese", N_("Asian or Asian British: Chinese")),

@@ -57,6 +57,9 @@ APT := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive
 browser:
 	@test -x "$(PORTAL_CHROMIUM)" || { echo "Installing Debian's chromium for the browser tests"; \
 	  $(APT) update -qq && $(APT) install -y -qq chromium chromium-driver >/dev/null; }
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || ! command -v apt-get >/dev/null || \
+	  { echo "Installing DejaVu fonts, so PDF reports keep residents' letters"; \
+	  $(APT) install -y -qq fonts-dejavu-core >/dev/null || echo "(no DejaVu: PDFs fall back to Latin-1)"; }
 
 test: install browser bot-train
 	$(BIN)/ruff check .

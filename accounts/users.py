@@ -97,10 +97,10 @@ def create(db: sqlite_utils.Database, email: str, name: str, password: str, role
     if found:
         raise AccountProblems(found)
     user_id = uuid.uuid4().hex
+    hashed = passwords.hash_password(password)  # slow on purpose: done before the transaction, not inside it
     with db.atomic():
         db["users"].insert({"id": user_id, "email": normalise_email(email), "name": name.strip(),
-                            "password_hash": passwords.hash_password(password), "role": role,
-                            "created_at": now_iso(), "disabled_at": None})
+                            "password_hash": hashed, "role": role, "created_at": now_iso(), "disabled_at": None})
         if organization_id:
             add_membership(db, user_id, organization_id)
     return get(db, user_id)  # type: ignore[return-value]

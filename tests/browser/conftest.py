@@ -16,6 +16,7 @@ import pytest
 import sqlite_utils
 import uvicorn
 
+from directory.store import Database
 from portal.app import create_app
 from portal.settings import Settings
 
@@ -59,7 +60,7 @@ def live_db(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path
 def live_database(path: Path) -> sqlite_utils.Database:
     """The live portal's database as a test writes to it: waiting up to 30 s for the server's own writes
     (a listing re-embedded under load) rather than failing after Python's default 5 s."""
-    return sqlite_utils.Database(sqlite3.connect(path, timeout=30))
+    return Database(sqlite3.connect(path, timeout=30))
 
 
 @pytest.fixture(scope="session")

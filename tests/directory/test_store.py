@@ -34,3 +34,25 @@ def test_database_path_comes_from_the_option_then_the_environment(monkeypatch, t
     assert database_path(None) == tmp_path / "env.db"
     monkeypatch.delenv("PORTAL_DB")
     assert database_path(None) == Path("var") / "portal.db"
+
+
+def test_a_transaction_holds_the_write_lock_from_its_start_so_another_writer_waits(tmp_path) -> None:  # noqa: ANN001
+    """With a plain BEGIN, a writer committing between this transaction's read and its write would make
+    the write fail at once with "database is locked"; BEGIN IMMEDIATE makes the other writer wait instead."""
+    import sqlite3
+
+    import pytest
+
+    from directory.store import connect, open_db
+
+    path = tmp_path / "portal.db"
+    open_db(path).close()
+    ours = connect(path)
+    other = sqlite3.connect(path, timeout=0.1)
+    with ours.atomic():
+        ours.execute("select count(*) from meta").fetchone()
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("update meta set value = value where key = 'generation'")
+        ours.execute("update meta set value = cast(value as integer) + 1 where key = 'generation'")
+    other.execute("update meta set value = value where key = 'generation'")
+    other.commit()

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from accounts import users
 from surveys import store
+from surveys.questions import Question
 from tests.portal.staff import PASSWORD, form_fields, post, sign_in
 
 
@@ -39,6 +40,21 @@ def build(client: TestClient) -> tuple[str, str]:
     assert post(client, f"{page}/publish", page).status_code == 303
     code = re.search(r"/s/(\w+)", client.get(page).text).group(1)
     return page, code
+
+
+def answered(client: TestClient, db: sqlite_utils.Database) -> tuple[str, Question]:
+    """A built survey with six free-text answers: three about fresh food, three about opening times."""
+    from datetime import date
+
+    from surveys import answers
+
+    page, code = build(client)
+    survey = store.survey_by_code(db, code)
+    text = survey.questions[2]
+    for comment in ["More fresh fruit", "Fresh vegetables please", "Fruit and veg", "Open on Saturdays",
+                    "Weekend opening", "Open later on Fridays"]:
+        answers.submit(db, survey, {survey.questions[0].id: "no", text.id: comment}, "en", today=date(2026, 6, 1))
+    return page, text
 
 
 def names(page: str) -> list[str]:
@@ -119,15 +135,7 @@ def test_the_builder_marks_every_mistake_and_keeps_what_was_typed(client: TestCl
 
 def test_themes_are_found_and_edited_from_the_results(client: TestClient, db, lead) -> None:
     sign_in(client, lead.email)
-    page, code = build(client)
-    survey = store.survey_by_code(db, code)
-    text = survey.questions[2]
-    from datetime import date
-
-    from surveys import answers
-    for comment in ["More fresh fruit", "Fresh vegetables please", "Fruit and veg", "Open on Saturdays",
-                    "Weekend opening", "Open later on Fridays"]:
-        answers.submit(db, survey, {survey.questions[0].id: "no", text.id: comment}, "en", today=date(2026, 6, 1))
+    page, text = answered(client, db)
     results = client.get(f"{page}/results").text
     assert "Find themes in 6 new answers" in results
     post(client, f"{page}/themes/{text.id}/run", f"{page}/results")
@@ -163,17 +171,10 @@ def test_exports_download_for_leads_only(client: TestClient, db, lead) -> None:
 
 
 def test_themes_are_merged_split_and_answers_moved_from_the_themes_page(client: TestClient, db, lead) -> None:
-    from datetime import date
-
-    from surveys import answers, theming
+    from surveys import theming
 
     sign_in(client, lead.email)
-    page, code = build(client)
-    survey = store.survey_by_code(db, code)
-    text = survey.questions[2]
-    for comment in ["More fresh fruit", "Fresh vegetables please", "Fruit and veg", "Open on Saturdays",
-                    "Weekend opening", "Open later on Fridays"]:
-        answers.submit(db, survey, {survey.questions[0].id: "no", text.id: comment}, "en", today=date(2026, 6, 1))
+    page, text = answered(client, db)
     themes_url = f"{page}/themes/{text.id}"
     post(client, f"{themes_url}/run", f"{page}/results")
     ids = [t.id for t in theming.saved_themes(db, text.id)]

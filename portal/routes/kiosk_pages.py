@@ -7,6 +7,7 @@ start screen returns. "Take this with you" gives a QR code and a print view of w
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -81,17 +82,27 @@ def take_away(request: Request, db: Db, embedder: Model) -> Response:
                   **share_context(request, found))
 
 
+_SURVEY_START = re.compile(r"^/s/[a-z0-9]{4,12}$")
+
+
+def reset_url(survey_code: str | None = None) -> str:
+    """Where a kiosk goes to start again: the kiosk's front page, or the start of the survey it is running."""
+    return "/kiosk/reset" + (f"?next=/s/{survey_code}" if survey_code else "")
+
+
 @router.get("/kiosk/reset")
-def reset(request: Request) -> Response:
+def reset(request: Request, next: str = "") -> Response:  # noqa: A002 - the query parameter's name
     """Forget this visitor: the assistant's memory of the conversation, the shortlist, the whole session.
 
     A GET, so that a kiosk left alone can also start again without JavaScript (a timed refresh); it can
-    only ever clear the session of the browser that asks.
+    only ever clear the session of the browser that asks. A kiosk running a survey starts the survey
+    again, empty, for the next person; nowhere else can be named.
     """
     conversation_id = request.session.get("chat")
     if conversation_id:
         assistant.forget(request.app.state.settings.rasa_url, conversation_id)
     request.session.clear()
-    response = RedirectResponse("/kiosk", status_code=303)
+    target = f"{next}?channel=kiosk" if _SURVEY_START.match(next) else "/kiosk"
+    response = RedirectResponse(target, status_code=303)
     response.delete_cookie("lang")
     return response

@@ -14,6 +14,7 @@ from portal.csrf import require_csrf
 from portal.dependencies import Db
 from portal.form_errors import by_field
 from portal.i18n import Translator
+from portal.routes.kiosk_pages import reset_url
 from portal.templating import render, request_translator, url
 from surveys import answers, store
 from surveys.questions import MULTIPLE, RATING, RATINGS, STANDARD_PROMPTS, TEXT_LIMIT, WITH_OPTIONS, Question
@@ -100,7 +101,13 @@ def _page(request: Request, db: Db, survey: store.Survey, given: answers.Answers
     state = survey.state(datetime.now(UTC).date())
     return render(request, db, "surveys/answer.html", status_code=400 if errors else 200, errors=errors,
                   survey=survey, view=view(survey, store.texts(db, survey.id, t.code), t), state=state,
-                  given=given or {}, channel=channel, text_limit=TEXT_LIMIT, multiple=MULTIPLE)
+                  given=given or {}, channel=channel, text_limit=TEXT_LIMIT, multiple=MULTIPLE,
+                  **_kiosk(survey, channel))
+
+
+def _kiosk(survey: store.Survey, channel: str) -> dict[str, Any]:
+    """On a kiosk, a survey left half-answered starts again, empty, for the next person (as the kiosk does)."""
+    return {"kiosk": True, "kiosk_reset": reset_url(survey.code)} if channel == "kiosk" else {}
 
 
 @router.get("/s/{code}")
@@ -117,7 +124,7 @@ async def answer_survey(request: Request, db: Db, code: str) -> Response:
     try:
         answers.submit(db, survey, given, request_translator(request).code, channel if channel in CHANNELS else "web")
     except answers.SurveyClosed:
-        return _page(request, db, survey, given)
+        return _page(request, db, survey, given, channel=channel if channel in CHANNELS else "web")
     except ResidentError:
         return _page(request, db, survey, given, list(answers.check(survey, given)), channel)
     return RedirectResponse(url(request, f"/s/{code}/thanks", channel=channel if channel == "kiosk" else None),
@@ -128,8 +135,8 @@ async def answer_survey(request: Request, db: Db, code: str) -> Response:
 def thanks_page(request: Request, db: Db, code: str, channel: str = "") -> Response:
     survey = _survey(db, code)
     t = request_translator(request)
-    return render(request, db, "surveys/thanks.html", survey=survey, kiosk=channel == "kiosk",
-                  view=view(survey, store.texts(db, survey.id, t.code), t))
+    return render(request, db, "surveys/thanks.html", survey=survey, on_kiosk=channel == "kiosk",
+                  view=view(survey, store.texts(db, survey.id, t.code), t), **_kiosk(survey, channel))
 
 
 @router.get("/s/{code}/you-said-we-did")

@@ -8,7 +8,7 @@ let idleTimer;
 let countdownTimer;
 
 function startAgain() {
-  window.location.assign("/kiosk/reset");
+  window.location.assign(body.dataset.resetUrl || "/kiosk/reset");
 }
 
 function countDown() {

@@ -15,10 +15,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def impatient_kiosk(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    """A portal whose kiosk starts again after 3 s idle and a 2 s countdown (90 s and 20 s in use)."""
+def kiosk_db(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The kiosk portal's own copy of the directory, for a test to add a survey to."""
     db = tmp_path_factory.mktemp("kiosk") / "portal.db"
     shutil.copy(seeded_file, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def impatient_kiosk(kiosk_db: Path):  # noqa: ANN201
+    """A portal whose kiosk starts again after 3 s idle and a 2 s countdown (90 s and 20 s in use)."""
+    db = kiosk_db
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -54,4 +61,27 @@ def test_a_touch_during_the_countdown_keeps_the_visit(browser, impatient_kiosk: 
     page.tap("#np-idle-stay")
     assert not page.evaluate("document.getElementById('np-idle').open")
     assert page.url.endswith("/en/kiosk/chat")
+    context.close()
+
+
+def test_a_survey_left_half_answered_on_a_kiosk_starts_again_empty(browser, impatient_kiosk: str,
+                                                                    kiosk_db: Path) -> None:
+    import sqlite3
+    from datetime import date
+
+    from directory.store import Database
+    from surveys import store
+    from surveys.questions import TEXT, Question
+
+    context = browser.new_context(viewport={"width": 1080, "height": 1920}, has_touch=True)
+    page = context.new_page()
+    db = Database(sqlite3.connect(kiosk_db, timeout=30))
+    made = store.create_survey(db, "Kiosk survey", "Why", "", date.today().isoformat(), "2099-12-31", "lead")
+    store.save_question(db, made.id, Question("", TEXT, "What would help?"))
+    store.update_survey(db, made.id, published=1)
+    page.goto(f"{impatient_kiosk}/s/{made.code}?channel=kiosk")
+    page.fill("textarea", "Something private I started to type")
+    until(page, "document.getElementById('np-idle').open", timeout=10)
+    page.wait_for_url(f"{impatient_kiosk}/s/{made.code}?channel=kiosk", timeout=10000)
+    until(page, "document.querySelector('textarea') && document.querySelector('textarea').value === ''", timeout=5)
     context.close()

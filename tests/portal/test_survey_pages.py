@@ -189,3 +189,18 @@ def test_themes_are_merged_split_and_answers_moved_from_the_themes_page(client: 
     merged = post(client, f"{themes_url}/edit", themes_url, action="merge", theme=str(ids[0]),
                   **{f"merge-{ids[0]}": [str(t.id) for t in theming.saved_themes(db, text.id) if t.id != ids[0]]})
     assert merged.status_code == 303 and [t.id for t in theming.saved_themes(db, text.id)] == [ids[0]]
+
+
+def test_on_a_kiosk_an_abandoned_survey_starts_again_empty_for_the_next_person(client: TestClient, db,
+                                                                                lead) -> None:
+    sign_in(client, lead.email)
+    _, code = build(client)
+    client.cookies.clear()
+    page = client.get(f"/s/{code}", params={"channel": "kiosk"}).text
+    assert f'data-reset-url="/kiosk/reset?next=/s/{code}"' in page  # the idle countdown's destination
+    assert f'url=/kiosk/reset?next=/s/{code}"' in page  # and without JavaScript, a timed refresh
+    assert "data-reset-url" not in client.get(f"/s/{code}").text  # on a phone, nothing resets
+    client.post("/shortlist/add", data={"csrf_token": form_fields(page)["csrf_token"][0], "service_id": "x"})
+    again = client.get(f"/kiosk/reset?next=/s/{code}", follow_redirects=False)
+    assert again.status_code == 303 and again.headers["location"] == f"/s/{code}?channel=kiosk"
+    assert client.get("/kiosk/reset?next=//evil.example.org", follow_redirects=False).headers["location"] == "/kiosk"

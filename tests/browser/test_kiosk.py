@@ -80,8 +80,9 @@ def test_a_survey_left_half_answered_on_a_kiosk_starts_again_empty(browser, impa
     store.save_question(db, made.id, Question("", TEXT, "What would help?"))
     store.update_survey(db, made.id, published=1)
     page.goto(f"{impatient_kiosk}/s/{made.code}?channel=kiosk")
-    page.fill("textarea", "Something private I started to type")
-    until(page, "document.getElementById('np-idle').open", timeout=10)
-    page.wait_for_url(f"{impatient_kiosk}/s/{made.code}?channel=kiosk", timeout=10000)
-    until(page, "document.querySelector('textarea') && document.querySelector('textarea').value === ''", timeout=5)
+    with page.expect_navigation(timeout=15000):  # the countdown ends and the kiosk starts again
+        page.fill("textarea", "Something private I started to type")
+    page.wait_for_load_state()
+    assert page.url == f"{impatient_kiosk}/s/{made.code}?channel=kiosk"
+    assert page.locator("textarea").input_value() == ""
     context.close()

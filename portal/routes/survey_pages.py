@@ -87,7 +87,6 @@ def questions_options(questions: list[ShownQuestion], question_id: str) -> list[
 
 
 def _survey(db: Db, code: str) -> store.Survey:
-    store.migrate(db)
     found = store.survey_by_code(db, code)
     if found is None or not found.published:
         raise HTTPException(status_code=404, detail="survey")

@@ -31,7 +31,6 @@ BASE = "/surveys/manage"
 
 
 def _survey(db: Db, survey_id: str) -> store.Survey:
-    store.migrate(db)
     found = store.get_survey(db, survey_id)
     if found is None:
         raise HTTPException(status_code=404, detail="survey")
@@ -44,7 +43,6 @@ def _today() -> str:
 
 @router.get(BASE)
 def survey_list(request: Request, db: Db) -> Response:
-    store.migrate(db)
     surveys = store.all_surveys(db)
     counts = {s.id: results.responses(db, s.id) for s in surveys}
     return render(request, db, "surveys/manage/list.html", surveys=surveys, counts=counts,
@@ -69,7 +67,6 @@ def new_survey(request: Request, db: Db, lead: Lead, title: Text = "", purpose: 
     problems = editing.check_details(**values)
     if problems:
         return _details_form(request, db, list(problems), **values)
-    store.migrate(db)
     made = store.create_survey(db, title, purpose, audience, opens_on.strip(), closes_on.strip(), lead.id)
     return RedirectResponse(url(request, f"{BASE}/{made.id}"), status_code=303)
 

@@ -17,11 +17,12 @@ export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run seed serve test lint bench assets translations browser screenshots bot-install bot-train
+.PHONY: help install run seed serve test test-anywhere lint bench assets translations browser screenshots bot-install bot-train
 
 help:
 	@echo "make run    install, load the demonstration directory, build the index, train the assistant, serve http://$(HOST):$(PORT)/"
 	@echo "make test   install, then run the whole test suite"
+	@echo "make test-anywhere  the suite in a narrow terminal, other time zones, and on a frozen Sunday night and bank holiday"
 	@echo "make bench  measure search speed and quality, writing bench/results.md"
 	@echo "make lint   ruff"
 	@echo "make assets        rebuild portal/static from the npm registry (design system, htmx, axe-core)"
@@ -68,6 +69,13 @@ test: install browser bot-train
 	cd bot && PYTHONPATH=. .venv/bin/rasa test core --stories tests/test_stories.yml -m models/current.tar.gz \
 	  --fail-on-prediction-errors --out results --quiet
 	PORTAL_REQUIRE_BROWSER=1 PORTAL_REQUIRE_ASSISTANT=1 $(BIN)/python -m pytest
+
+# The whole suite again where it is easiest to break: a 40-column terminal on the other side of the world, then
+# the clock frozen on a Sunday at 23:30 and on a bank holiday morning (London time), each in another time zone.
+test-anywhere: install browser bot-train
+	COLUMNS=40 TZ=Pacific/Auckland PORTAL_REQUIRE_BROWSER=1 PORTAL_REQUIRE_ASSISTANT=1 $(BIN)/python -m pytest
+	PORTAL_TEST_CLOCK=2026-12-27T23:30 TZ=America/Los_Angeles PORTAL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+	PORTAL_TEST_CLOCK=2026-12-28T09:15 TZ=Asia/Kolkata COLUMNS=40 PORTAL_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .

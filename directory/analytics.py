@@ -16,6 +16,7 @@ import sqlite_utils
 
 from directory import postcodes
 from directory.taxonomy import NEIGHBOURHOOD_OF_OUTCODE, neighbourhood_by_name
+from directory.text import clean
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\w)(\+?\d[\d\s().-]{7,}\d)(?!\w)")
@@ -24,8 +25,8 @@ FEW_RESULTS = 2
 
 
 def scrub(text: str) -> str:
-    """Text with emails, phone numbers and the second half of postcodes taken out."""
-    text = _EMAIL.sub("[email]", text)
+    """Text with emails, phone numbers, the second half of postcodes and control characters taken out."""
+    text = _EMAIL.sub("[email]", clean(text))
     text = _POSTCODE.sub(lambda m: m.group(1).upper(), text)
     return _PHONE.sub("[phone]", text).strip()
 

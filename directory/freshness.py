@@ -7,13 +7,14 @@ an organisation is asked to check exactly the listings residents are warned abou
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlite_utils
 
 from directory.changes import ChangeError, write_listing
 from directory.corpus import is_out_of_date
 from directory.messages import N_
+from directory.schedules import london_today
 from directory.translations import load_listing
 
 REVIEW_MONTHS = 6
@@ -29,7 +30,7 @@ class Due:
 
 
 def _today(today: date | None) -> date:
-    return today or datetime.now(UTC).date()
+    return today or london_today()
 
 
 def due_for_review(

@@ -20,6 +20,11 @@ def london_now() -> datetime:
     return datetime.now(LONDON)
 
 
+def london_today() -> date:
+    """Today's date in the borough: what "opens on", "checked on" and "answered in" mean, wherever the server is."""
+    return london_now().date()
+
+
 def _clock(value: str | None) -> time | None:
     if not value:
         return None

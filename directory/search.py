@@ -103,7 +103,7 @@ def word_ranking(db: sqlite_utils.Database, text: str, limit: int = WORD_CANDIDA
 
 @lru_cache(maxsize=512)
 def _query_vector(embedder: Embedder, text: str) -> np.ndarray:
-    return embedder.embed_queries([text])[0]
+    return embedder.embed_search(text)
 
 
 def meaning_ranking(

@@ -48,8 +48,14 @@ ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.rou
            survey_staff_pages.router)
 
 
+class UnsafeSettings(RuntimeError):
+    """The portal was asked to start with settings that would put residents or staff at risk."""
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if settings.problems():
+        raise UnsafeSettings(" ".join(settings.problems()))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         openapi_url="/openapi.json",
         lifespan=lifespan,
+        redirect_slashes=False,  # Starlette's redirect takes the Host header; portal/errors.py redirects by path
     )
     app.state.settings = settings
     app.state.search_log = SearchLogWriter(settings.db, enabled=settings.log_searches)

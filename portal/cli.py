@@ -37,8 +37,10 @@ app.add_typer(users_app, name="users")
 surveys_app = typer.Typer(help="Co-design surveys and themes in residents' comments.", no_args_is_help=True)
 app.add_typer(surveys_app, name="surveys")
 
-out = Console()
-err = Console(stderr=True)
+# Messages are never wrapped by rich (soft_wrap): a terminal wraps them itself, and a path or a column name
+# in a message stays whole for whoever copies it or reads the output from a script, whatever the width.
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[Path | None, typer.Option("--db", help="Database file (default: $PORTAL_DB or var/portal.db).")]
 
@@ -80,12 +82,15 @@ def serve(
     from portal.assistant_services import AssistantServices, AssistantUnavailable
 
     settings = Settings(db=database_path(db), host=host, port=port)
+    _refuse_unsafe(settings)
     services = AssistantServices(portal_url=f"http://127.0.0.1:{port}")
     if assistant:
         out.print("Starting the assistant (Rasa takes about a minute to load)...")
         try:
             services.start(settings.db.parent / "assistant")
             out.print(f"Assistant: {services.rasa_url} (actions on port {services.actions_port})")
+            settings.rasa_url = services.rasa_url  # the chat talks to the assistant this command started...
+            os.environ["PORTAL_RASA_URL"] = services.rasa_url  # ...in every worker process too
         except AssistantUnavailable as error:
             err.print(f"[yellow]{error} The chat will answer from the directory instead.[/yellow]")
     try:
@@ -93,6 +98,15 @@ def serve(
         _run_portal(settings, workers)
     finally:
         services.stop()
+
+
+def _refuse_unsafe(settings: Settings) -> None:
+    """Stop before serving anything when the configuration would be unsafe, saying what to change."""
+    problems = settings.problems()
+    for problem in problems:
+        err.print(f"[red]{problem}[/red]", highlight=False)
+    if problems:
+        raise typer.Exit(2)
 
 
 def _run_portal(settings: Settings, workers: int) -> None:
@@ -251,6 +265,7 @@ def stale(db: DbOption = None,
     settings = Settings()
     if not email or not mail.configured(settings):
         return
+    _refuse_unsafe(settings)
     sent = 0
     for due in grouped.values():
         editors = [u for u in users.everyone(database) if u.edits_for(due[0].organization_id)]

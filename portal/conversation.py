@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from directory.corpus import Corpus, corpus
 from directory.crisis import sounds_like_crisis
 from directory.embeddings import Embedder
 from directory.messages import N_
 from directory.search import SearchQuery, search
+from directory.text import clean
 from portal import assistant
 from portal.assistant import Reply
 from portal.dependencies import Db
 from portal.i18n import Translator, translator
-from portal.templating import url
+from portal.templating import safe_next, url
 
 MESSAGE_MAX = 500
 
@@ -60,10 +62,35 @@ def _from_directory(db: Db, embedder: Embedder | None, text: str, settings: Any)
     return [Reply(say=UNAVAILABLE, listings=[{"id": h.listing.id, "today": None} for h in found.hits])]
 
 
-def _in_language(request: Request, link: str) -> str:
-    """A portal link from the assistant ('/search?q=…'), in the resident's language."""
+def _in_language(request: Request, link: str) -> str | None:
+    """A portal link from the assistant ('/search?q=…'), in the resident's language; None for anything that is
+    not a path on this site (a link elsewhere, `//host`, `javascript:`), which is never shown."""
+    if not safe_next(link, ""):
+        return None
     path, _, query = link.partition("?")
     return url(request, path) + (f"?{query}" if query else "")
+
+
+def _signer(request: Request) -> URLSafeSerializer:
+    return URLSafeSerializer(request.app.state.settings.session_secret(), salt="chat-button")
+
+
+def button(request: Request, title: str, payload: str) -> dict[str, str]:
+    """A button that sends the assistant `payload` (an intent, `/find_food_support`) when pressed.
+
+    The payload travels signed, so only a button the portal showed can send an intent: anything a resident
+    types is words, whatever it starts with.
+    """
+    return {"title": title, "payload": payload, "signed": _signer(request).dumps([payload, title])}
+
+
+def pressed(request: Request, signed: str) -> tuple[str, str] | None:
+    """The (payload, title) of a button the portal showed, or None for anything else."""
+    try:
+        payload, title = _signer(request).loads(signed)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return (payload, title) if isinstance(payload, str) and isinstance(title, str) else None
 
 
 def view(reply: Reply, t: Translator, found: Corpus, request: Request) -> dict[str, Any]:
@@ -78,8 +105,15 @@ def view(reply: Reply, t: Translator, found: Corpus, request: Request) -> dict[s
         listings.append({"listing": listing, "name": listing.name_in(t.code), "summary": listing.summary_in(t.code),
                          "translated": t.code == "en" or t.code in listing.translations,
                          "today": item.get("today"), "url": url(request, f"/services/{listing.id}")})
-    buttons = [{"title": t.gettext(b.get("title", "")), "payload": b.get("payload"),
-                "url": _in_language(request, b["url"]) if b.get("url") else None} for b in reply.buttons]
+    buttons = []
+    for b in reply.buttons:
+        title = t.gettext(str(b.get("title", "")))
+        if b.get("url"):
+            link = _in_language(request, str(b["url"]))
+            if link:
+                buttons.append({"title": title, "url": link})
+        elif isinstance(b.get("payload"), str) and b["payload"].startswith("/"):
+            buttons.append(button(request, title, b["payload"]))
     try:
         text = t.gettext(reply.say).format(**params)
     except (KeyError, IndexError, ValueError):
@@ -96,18 +130,29 @@ class Turn:
     problem: str | None = None
 
 
-def take_turn(request: Request, db: Db, embedder: Embedder | None, message: str, title: str = "") -> Turn:
-    """Check the message, then answer it in the request's language (a button shows its title as said)."""
+def take_turn(request: Request, db: Db, embedder: Embedder | None, message: str, signed_button: str = "") -> Turn:
+    """Check the message, then answer it in the request's language (a button shows its title as said).
+
+    A typed message is always words: a leading `/`, which Rasa would take as an intent and its entities, is
+    dropped. Only a button the portal signed (see `button`) sends an intent.
+    """
     t = translator(request.state.language)
-    text = message.strip()
+    if signed_button:
+        found = pressed(request, signed_button)
+        if found is None:
+            return Turn(None, [], t.gettext(N_("That button no longer works. Type your message, or choose a "
+                                                 "button again.")))
+        payload, title = found
+        return Turn(title, answer(request, db, embedder, payload, t.code))
+    text = clean(message).strip().lstrip("/").strip()
     problem = problem_with(text, t)
     if problem:
         return Turn(None, [], problem)
-    return Turn(title.strip() or text, answer(request, db, embedder, text, t.code))
+    return Turn(text, answer(request, db, embedder, text, t.code))
 
 
-def buttons(pairs: tuple[tuple[str, str], ...], t: Translator) -> list[dict[str, str]]:
-    return [{"title": t.gettext(title), "payload": payload} for title, payload in pairs]
+def buttons(request: Request, pairs: tuple[tuple[str, str], ...], t: Translator) -> list[dict[str, str]]:
+    return [button(request, t.gettext(title), payload) for title, payload in pairs]
 
 
 def problem_with(text: str, t: Translator) -> str | None:

@@ -1,15 +1,19 @@
 """Error pages for residents: a clear message in their language and a way on, never a stack trace.
 
-The API keeps FastAPI's JSON errors; pages get the portal's layout.
+The API answers in JSON (a parameter it cannot use is a 400 saying which and why); pages get the portal's
+layout.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
 
 from directory.messages import N_
 from directory.store import connect
@@ -31,6 +35,11 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/openapi.json", "/docs", "/redoc"))
 
 
+def _problem(error: dict[str, Any]) -> dict[str, Any]:
+    """One parameter's problem for an API caller: where, what was wrong, never the (perhaps huge) input."""
+    return {"loc": list(error.get("loc", ())), "msg": str(error.get("msg", "")), "type": error.get("type", "")}
+
+
 def _page(request: Request, status: int, heading: str, message: str) -> Response:
     t = request_translator(request)
     db = connect(request.app.state.settings.db)
@@ -41,9 +50,27 @@ def _page(request: Request, status: int, heading: str, message: str) -> Response
         db.close()
 
 
+def _without_trailing_slash(request: Request) -> str | None:
+    """The page a GET for `/admin/` means (`/admin`), as a path on this site, when there is one.
+
+    Starlette's own trailing-slash redirect writes an absolute URL from the Host header, so the app turns it
+    off (redirect_slashes=False) and redirects here with a path: a browser stays on the site it asked.
+    """
+    path = request.url.path
+    if request.method not in ("GET", "HEAD") or len(path) < 2 or not path.endswith("/"):
+        return None
+    wanted = {**request.scope, "path": path.rstrip("/") or "/"}
+    if not any(route.matches(wanted)[0] == Match.FULL for route in request.app.router.routes):
+        return None
+    query = request.url.query
+    return url(request, wanted["path"]) + (f"?{query}" if query else "")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        if error.status_code == 404 and (target := _without_trailing_slash(request)):
+            return RedirectResponse(target, status_code=307)
         if _is_api(request) or error.status_code not in (*_PAGES, 400):
             return await http_exception_handler(request, error)
         heading, message = _EXPIRED if error.detail == "csrf" else _PAGES[error.status_code]
@@ -56,5 +83,5 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
         if _is_api(request):
-            return await request_validation_exception_handler(request, error)
+            return JSONResponse(status_code=400, content={"detail": [_problem(e) for e in error.errors()]})
         return _page(request, 400, *_PAGES[400])

@@ -37,15 +37,19 @@ class HttpMiddleware:
         raise NotImplementedError
 
 
+def split_language(path: str) -> tuple[str | None, str]:
+    """`/pl/admin` -> ('pl', '/admin'); a path with no language prefix -> (None, path)."""
+    first, _, rest = path.lstrip("/").partition("/")
+    return (first, "/" + rest) if first in languages.CODES else (None, path)
+
+
 class LanguageMiddleware(HttpMiddleware):
     """Strips a `/pl/` prefix from the path, decides the language and remembers a choice made in the URL."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path_code = None
-        first, _, rest = scope["path"].lstrip("/").partition("/")
-        if first in languages.CODES:
-            path_code = first
-            scope = {**scope, "path": "/" + rest, "raw_path": ("/" + rest).encode()}
+        path_code, path = split_language(scope["path"])
+        if path_code:
+            scope = {**scope, "path": path, "raw_path": path.encode()}
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         query_code = (query.get("lang") or [None])[0]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -78,12 +82,14 @@ class SecurityHeadersMiddleware(HttpMiddleware):
     """A strict content security policy and the other headers that keep pages from being misused."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = split_language(scope["path"])[1]  # /pl/admin is a staff page as much as /admin is
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                if not scope["path"].startswith(_NO_CSP_PATHS):
+                if not path.startswith(_NO_CSP_PATHS):
                     headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
-                if scope["path"].startswith(STAFF_PATHS):
+                if path.startswith(STAFF_PATHS):
                     headers["cache-control"] = "no-store"
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "same-origin")

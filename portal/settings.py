@@ -21,11 +21,12 @@ class Settings(BaseSettings):
     https: bool = False  # mark cookies Secure when the portal is served over HTTPS
     help_phone: str = "020 7946 0000"  # the partnership's advice line, offered when a search finds nothing
     assistant_url: str = "/chat"  # where "ask the assistant" links
-    rasa_url: str = "http://127.0.0.1:5005"  # the assistant's Rasa server; empty to answer from the directory
+    rasa_url: str = ""  # the assistant's Rasa server; empty (unless `portal serve --assistant` starts one) answers
+    # from the directory, so residents' words go nowhere that was not started or configured
     kiosk_idle_s: int = 90  # a kiosk starts again after this long without a touch...
     kiosk_countdown_s: int = 20  # ...after showing a countdown this long
     quick_exit_url: str = "https://www.bbc.co.uk/weather"  # a neutral page to leave a sensitive one for
-    public_url: str = ""  # how people reach the portal, for links in emails; http://host:port when empty
+    public_url: str = ""  # how people reach the portal (https://directory.example.org), for every link it gives out
     smtp_host: str = ""  # email is sent only when this is set; otherwise links are shown to an administrator
     smtp_port: int = 587
     smtp_user: str = ""
@@ -33,10 +34,25 @@ class Settings(BaseSettings):
     smtp_from: str = "directory@example.org"
     smtp_starttls: bool = True
 
-    def link(self, path: str, seen_at: str = "") -> str:
-        """An absolute link to a page, for emails and links passed on: public_url, else the address the
-        request came to (`seen_at`), else the address the portal listens on."""
-        return (self.public_url or seen_at or f"http://{self.host}:{self.port}").rstrip("/") + path
+    def link(self, path: str) -> str:
+        """An absolute link to a page, for emails, QR codes and links passed on.
+
+        Only ever from configuration (public_url, else the address the portal listens on), never from the
+        request's Host header: a link built from the Host header lets anyone who can send a request choose
+        where a password-reset token is delivered.
+        """
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/") + path
+
+    def problems(self) -> list[str]:
+        """Settings the portal must not start with, each as a sentence saying what to change."""
+        found = []
+        if self.smtp_host and not self.public_url:
+            found.append("PORTAL_SMTP_HOST is set but PORTAL_PUBLIC_URL is not: emails would carry links to "
+                         f"http://{self.host}:{self.port}, which residents and staff cannot reach. Set "
+                         "PORTAL_PUBLIC_URL to the address people use (for example https://directory.example.org).")
+        if self.public_url and not self.public_url.startswith(("https://", "http://")):
+            found.append(f"PORTAL_PUBLIC_URL must start with https:// (or http://), not {self.public_url!r}.")
+        return found
 
     def session_secret(self) -> str:
         """The configured key, else one made once and kept beside the database (so restarts keep sessions)."""

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlite_utils
 
 from directory.messages import N_, FieldError
+from directory.schedules import london_today
+from directory.text import clean
 from surveys.questions import MULTIPLE, RATING, RATINGS, TEXT, TEXT_LIMIT, Question
 from surveys.store import Survey
 
@@ -28,14 +30,14 @@ def field_name(question: Question) -> str:
 
 
 def read_answers(survey: Survey, form: Mapping[str, object], getlist) -> Answers:  # noqa: ANN001 - form.getlist
-    """The posted answers, shaped by each question's kind."""
+    """The posted answers, shaped by each question's kind, with control characters taken out."""
     found: Answers = {}
     for question in survey.questions:
         name = field_name(question)
         if question.kind == MULTIPLE:
-            found[question.id] = [str(v) for v in getlist(name)]
+            found[question.id] = [clean(str(v)) for v in getlist(name)]
         else:
-            found[question.id] = str(form.get(name, "") or "")
+            found[question.id] = clean(str(form.get(name, "") or ""))
     return found
 
 
@@ -79,7 +81,7 @@ def check(survey: Survey, answers: Answers) -> list[FieldError]:
 def submit(db: sqlite_utils.Database, survey: Survey, answers: Answers, language: str, channel: str = "web",
            today: date | None = None) -> int:
     """Store one anonymous response, all or nothing; raises SurveyClosed, or the first FieldError."""
-    day = today or datetime.now(UTC).date()
+    day = today or london_today()
     if survey.state(day) != "open":
         raise SurveyClosed("survey", N_("This survey is not taking answers."))
     problems = check(survey, answers)
@@ -90,6 +92,6 @@ def submit(db: sqlite_utils.Database, survey: Survey, answers: Answers, language
         response = db["survey_responses"].insert({"survey_id": survey.id, "submitted_on": day.isoformat(),
                                                   "language": language, "channel": channel}).last_pk
         for question_id, value in kept.items():
-            stored = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else str(value).strip()
+            stored = json.dumps(value, ensure_ascii=False) if isinstance(value, list) else clean(str(value)).strip()
             db["survey_answers"].insert({"response_id": response, "question_id": question_id, "value": stored})
     return int(response)

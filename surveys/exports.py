@@ -16,18 +16,12 @@ import sqlite_utils
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from directory.spreadsheets import cell, row
 from surveys.questions import MULTIPLE, TEXT
 from surveys.redaction import redact
 from surveys.report import Report
 from surveys.results import options_of
 from surveys.store import Survey
-
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def _cell(text: str) -> str:
-    """A spreadsheet never runs what a resident typed as a formula."""
-    return "'" + text if text[:1] in FORMULA_STARTS else text
 
 
 def _label(survey: Survey, question_id: str, value: str) -> str:
@@ -55,28 +49,28 @@ def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
         header.append(q.prompt)
         if q.kind == TEXT:
             header.append(f"{q.prompt} (theme)")
-    writer.writerow([_cell(h) for h in header])
+    writer.writerow(row(header))
     for number, (response, month, language, channel) in enumerate(responses, start=1):
-        row = [str(number), month, language, channel]
+        line: list[object] = [number, month, language, channel]
         for q in survey.questions:
             value = given.get(response, {}).get(q.id, "")
             if q.kind == TEXT:
-                row += [redact(value).text, themes.get(f"{response}:{q.id}", "")]
+                line += [redact(value).text, themes.get(f"{response}:{q.id}", "")]
             elif q.kind == MULTIPLE and value:
-                row.append("; ".join(_label(survey, q.id, v) for v in json.loads(value)))
+                line.append("; ".join(_label(survey, q.id, v) for v in json.loads(value)))
             else:
-                row.append(_label(survey, q.id, value) if value else "")
-        writer.writerow([_cell(c) for c in row])
+                line.append(_label(survey, q.id, value) if value else "")
+        writer.writerow(row(line))
     return out.getvalue()
 
 
-def _table(sheet, top: int, heading: str, header: list[str], rows: list[list[str]]) -> int:  # noqa: ANN001
-    sheet.cell(top, 1, _cell(heading)).font = Font(bold=True, size=12)
+def _table(sheet, top: int, heading: str, header: list[str], rows: list[list[object]]) -> int:  # noqa: ANN001
+    sheet.cell(top, 1, cell(heading)).font = Font(bold=True, size=12)
     for col, text in enumerate(header, start=1):
-        sheet.cell(top + 1, col, _cell(text)).font = Font(bold=True)
-    for r, row in enumerate(rows, start=top + 2):
-        for col, text in enumerate(row, start=1):
-            sheet.cell(r, col, _cell(str(text)))
+        sheet.cell(top + 1, col, cell(text)).font = Font(bold=True)
+    for r, values in enumerate(rows, start=top + 2):
+        for col, value in enumerate(values, start=1):
+            sheet.cell(r, col, cell(value))
     return top + len(rows) + 3
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
+from directory.schedules import london_today
 from surveys.questions import Option, Question
 
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: a code read off a poster is typed right
@@ -209,7 +210,7 @@ KEEP_MONTHS = 24  # what the consent statement promises residents
 def purge_expired(db: sqlite_utils.Database, today: date | None = None, months: int = KEEP_MONTHS) -> int:
     """Delete answers older than the promised keeping time, with their vectors and theme places; returns how many
     responses went. Themes, counts already exported and "you said, we did" stay."""
-    day = today or datetime.now(UTC).date()
+    day = today or london_today()
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     cutoff = date(year, month + 1, min(day.day, 28)).isoformat()
     old = [r for (r,) in db.execute("select id from survey_responses where submitted_on < ?", [cutoff])]

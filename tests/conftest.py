@@ -1,14 +1,23 @@
-"""Shared fixtures: real SQLite files in temporary folders and the real embedding model."""
+"""Shared fixtures: real SQLite files in temporary folders, the real embedding model, and the suite's clock.
+
+The suite must pass whenever and wherever it runs. `PORTAL_TEST_CLOCK=2026-12-27T23:30` (London time)
+freezes the clock for the whole run at that moment, so a Sunday night or a bank holiday morning can be tried
+on purpose (`make test-anywhere` does, with a narrow terminal and another time zone); a test that needs a
+particular moment travels there itself.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlite_utils
+import time_machine
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -16,6 +25,24 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from directory import index, seed  # noqa: E402
 from directory.embeddings import Embedder, load_embedder  # noqa: E402
 from directory.store import open_db  # noqa: E402
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(moment: str) -> datetime:
+    """'2026-12-27T23:30' as that moment on a London clock."""
+    return datetime.fromisoformat(moment).replace(tzinfo=LONDON)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_clock() -> Iterator[datetime | None]:
+    """The whole run frozen at PORTAL_TEST_CLOCK when it is set; the real clock otherwise."""
+    moment = os.environ.get("PORTAL_TEST_CLOCK")
+    if not moment:
+        yield None
+        return
+    with time_machine.travel(london(moment), tick=False):
+        yield london(moment)
 
 
 @pytest.fixture

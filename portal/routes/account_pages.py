@@ -187,7 +187,7 @@ def forgot(request: Request, db: Db, email: Text = "") -> Response:
         t = request_translator(request)
         mail.send(settings, user.email, t.gettext("Reset your password"),
                   t.gettext("Use this link within 24 hours to choose a new password:") + "\n\n"
-                  + settings.link(f"/account/reset/{raw}", str(request.base_url)))
+                  + settings.link(f"/account/reset/{raw}"))
     elif user:
         tokens.request_reset(db, user.id)
     # The same answer whether or not there is an account, so the page cannot be used to find staff emails.

@@ -87,7 +87,7 @@ def _link_page(request: Request, db: Db, heading: str, who: str, path: str, subj
     """Email the link when we can; show it either way, so the administrator can pass it on."""
     settings = request.app.state.settings
     t = request_translator(request)
-    link = settings.link(path, str(request.base_url))
+    link = settings.link(path)
     emailed = mail.send(settings, who, t.gettext(subject), t.gettext(intro) + "\n\n" + link)
     return render(request, db, "admin/link.html", heading=heading, who=who, link=link, emailed=emailed)
 

@@ -13,14 +13,23 @@ from directory.postcodes import PostcodeError
 from directory.schema import LOCATION, ORGANIZATION, SERVICE, SERVICE_AT_LOCATION, TAXONOMY, TAXONOMY_TERM
 from directory.search import SearchInputError, SearchQuery, search
 from directory.services import load_service, row_to_record
+from portal import languages
 from portal.dependencies import get_db, get_embedder
 
-router = APIRouter(prefix="/api/v1", tags=["Open Referral UK 3.0"])
+router = APIRouter(prefix="/api/v1", tags=["Open Referral UK 3.0"], responses={
+    400: {"description": "A parameter is not valid: too long, out of range or not understood. `detail` says which "
+                         "and why."}})
+
+# Every parameter has a documented most: no one request can make the portal embed or store an essay.
+TEXT_MAX = 500  # the same as the search box on the portal's pages
+SHORT_MAX = 100  # an id, a category code, a neighbourhood or a language's name
+POSTCODE_MAX = 20
+PAGE_MAX = 10_000
 
 Db = Annotated[sqlite_utils.Database, Depends(get_db)]
-Page = Annotated[int, Query(ge=1, description="Page number, from 1.")]
+Page = Annotated[int, Query(ge=1, le=PAGE_MAX, description=f"Page number, from 1 (at most {PAGE_MAX:,}).")]
 PerPage = Annotated[int, Query(ge=1, le=100, description="Items per page (at most 100).")]
-
+Short = Query(max_length=SHORT_MAX)
 
 
 def _page(contents: list[dict[str, Any]], total: int, page: int, per_page: int) -> dict[str, Any]:
@@ -51,16 +60,26 @@ def list_services(
     db: Db,
     embedder: Annotated[Embedder | None, Depends(get_embedder)],
     request: Request,
-    text: Annotated[str | None, Query(description="What is needed, in any language.")] = None,
-    search_text: Annotated[str | None, Query(alias="search", description="Same as text (ORUK name).")] = None,
-    taxonomy_term_id: Annotated[str | None, Query(description="A taxonomy term id or category code.")] = None,
-    postcode: Annotated[str | None, Query(description="Sort by distance from this postcode.")] = None,
-    proximity: Annotated[float | None, Query(gt=0, description="Only within this many metres of the postcode.")] = None,
-    neighbourhood: Annotated[str | None, Query(description="Neighbourhood number or name.")] = None,
+    text: Annotated[str | None, Query(max_length=TEXT_MAX,
+                                      description=f"What is needed, in any language (at most {TEXT_MAX} "
+                                                  "characters).")] = None,
+    search_text: Annotated[str | None, Query(alias="search", max_length=TEXT_MAX,
+                                             description="Same as text (ORUK name).")] = None,
+    taxonomy_term_id: Annotated[str | None, Query(max_length=SHORT_MAX,
+                                                  description="A taxonomy term id or category code.")] = None,
+    postcode: Annotated[str | None, Query(max_length=POSTCODE_MAX,
+                                          description="Sort by distance from this postcode.")] = None,
+    proximity: Annotated[float | None, Query(gt=0, le=100_000,
+                                             description="Only within this many metres of the postcode.")] = None,
+    neighbourhood: Annotated[str | None, Query(max_length=SHORT_MAX, description="Neighbourhood number or name.")
+                             ] = None,
     free: Annotated[bool, Query(description="Only free services.")] = False,
     open_now: Annotated[bool, Query(description="Only services open now, London time.")] = False,
-    language: Annotated[str | None, Query(description="A language spoken at the service.")] = None,
-    lang: Annotated[str | None, Query(description="The language the person searched in (for the search log).")] = None,
+    language: Annotated[str | None, Query(max_length=SHORT_MAX, description="A language spoken at the service.")
+                        ] = None,
+    lang: Annotated[str | None, Query(max_length=SHORT_MAX, description="The portal language the person searched "
+                                                                         "in (en, pl, ar...), for the search log."
+                                      )] = None,
     page: Page = 1,
     per_page: PerPage = 10,
 ) -> dict[str, Any]:
@@ -76,7 +95,8 @@ def list_services(
     except (SearchInputError, PostcodeError) as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
     request.app.state.search_log.add(
-        words, results.total, language=lang, postcode=postcode, mode=results.mode,
+        words, results.total, language=lang if lang in languages.CODES else None, postcode=postcode,
+        mode=results.mode,
         filters={"taxonomy_term_id": taxonomy_term_id, "neighbourhood": neighbourhood, "free": free,
                  "open_now": open_now, "language": language, "proximity": proximity})
     contents = [_service_summary(db, hit.listing.id) for hit in results.hits]
@@ -101,7 +121,7 @@ def list_taxonomies(db: Db, page: Page = 1, per_page: PerPage = 50) -> dict[str,
 
 @router.get("/taxonomy_terms", summary="Taxonomy terms (paged)")
 def list_taxonomy_terms(
-    db: Db, taxonomy_id: Annotated[str | None, Query()] = None, page: Page = 1, per_page: PerPage = 50
+    db: Db, taxonomy_id: Annotated[str | None, Short] = None, page: Page = 1, per_page: PerPage = 50
 ) -> dict[str, Any]:
     where, params = ("taxonomy_id = ?", [taxonomy_id]) if taxonomy_id else (None, [])
     total = db["taxonomy_terms"].count_where(where, params) if where else db["taxonomy_terms"].count

@@ -24,7 +24,7 @@ def _page(request: Request, db: Db, embedder: Embedder | None, said: str | None,
     fragment = request.headers.get("HX-Request") == "true"
     return render(request, db, "_chat_turn.html" if fragment else "chat.html", status_code=status_code,
                   said=said, replies=conversation.views(request, db, embedder, replies, t), problem=problem,
-                  starters_buttons=conversation.buttons(STARTERS, t),
+                  starters_buttons=conversation.buttons(request, STARTERS, t),
                   welcome=t.gettext(WELCOME), message_max=MESSAGE_MAX)
 
 
@@ -35,6 +35,6 @@ def chat(request: Request, db: Db, embedder: Model) -> Response:
 
 @router.post("/chat", dependencies=[Depends(require_csrf)])
 def send(request: Request, db: Db, embedder: Model, message: Annotated[str, Form()] = "",
-         title: Annotated[str, Form()] = "") -> Response:
-    turn = conversation.take_turn(request, db, embedder, message, title)
+         button: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    turn = conversation.take_turn(request, db, embedder, message, button)
     return _page(request, db, embedder, turn.said, turn.replies, 400 if turn.problem else 200, turn.problem)

@@ -8,13 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from accounts.users import ENGAGEMENT_LEAD, MODERATOR
-from directory import analytics
+from directory import analytics, spreadsheets
+from directory.schedules import london_today
 from directory.taxonomy import NEIGHBOURHOODS
 from portal.auth import allow
 from portal.dependencies import Db
@@ -38,7 +38,7 @@ def gaps_page(request: Request, db: Db, language: str = "", neighbourhood: str =
     chosen = _filters(language, neighbourhood, month)
     found = analytics.gaps(db, **chosen)
     t = request_translator(request)
-    today = date.today()
+    today = london_today()
     months = [f"{today.year - (today.month - i <= 0)}-{(today.month - i - 1) % 12 + 1:02d}" for i in range(12)]
     return render(request, db, "insight/gaps.html", gaps=found[:200], total=len(found), chosen=chosen,
                   months=months, neighbourhoods=[(n.code, t.gettext(n.name)) for n in NEIGHBOURHOODS],
@@ -51,9 +51,8 @@ def gaps_csv(db: Db, language: str = "", neighbourhood: str = "", month: str = "
     writer = csv.writer(out)
     writer.writerow(["search", "language", "neighbourhood", "month", "times searched", "most results found"])
     for gap in analytics.gaps(db, **_filters(language, neighbourhood, month))[:CSV_LIMIT]:
-        # A leading = + - @ would make a spreadsheet run the cell as a formula.
-        text = "'" + gap.query if gap.query[:1] in ("=", "+", "-", "@") else gap.query
-        writer.writerow([text, gap.language or "", gap.neighbourhood or "", gap.month, gap.searches,
-                         gap.best_result_count])
+        # Every cell, not only the search: the language came from whoever called the API.
+        writer.writerow(spreadsheets.row([gap.query, gap.language or "", gap.neighbourhood or "", gap.month,
+                                          gap.searches, gap.best_result_count]))
     return Response(out.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="unmet-need.csv"'})

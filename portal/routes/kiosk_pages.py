@@ -52,7 +52,7 @@ def _chat_page(request: Request, db: Db, embedder: Embedder | None, said: str | 
                   kiosk=True, chat_action="/kiosk/chat", said=said,
                   replies=conversation.views(request, db, embedder, replies, t),
                   problem=problem, message_max=MESSAGE_MAX, found_count=len(request.session.get(_FOUND, [])),
-                  needs=conversation.buttons(NEEDS, t))
+                  needs=conversation.buttons(request, NEEDS, t))
 
 
 @router.get("/kiosk/chat")
@@ -62,8 +62,8 @@ def chat(request: Request, db: Db, embedder: Model) -> Response:
 
 @router.post("/kiosk/chat", dependencies=[Depends(require_csrf)])
 def send(request: Request, db: Db, embedder: Model, message: Annotated[str, Form()] = "",
-         title: Annotated[str, Form()] = "") -> Response:
-    turn = conversation.take_turn(request, db, embedder, message, title)
+         button: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    turn = conversation.take_turn(request, db, embedder, message, button)
     if turn.problem:
         return _chat_page(request, db, embedder, None, [], 400, turn.problem)
     found = [i for i in request.session.get(_FOUND, []) if isinstance(i, str)]

@@ -35,7 +35,7 @@ def share_context(request: Request, listings: list[Listing]) -> dict[str, str | 
     token = shortlist.share_token(listings)
     if not token:
         return {"share_url": None, "qr": None}
-    link = str(request.base_url).rstrip("/") + url(request, "/shortlist/shared", ids=token)
+    link = request.app.state.settings.link(url(request, "/shortlist/shared", ids=token))
     return {"share_url": link, "qr": shortlist.qr_svg(link)}
 
 

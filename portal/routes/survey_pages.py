@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from directory.messages import ResidentError
+from directory.schedules import london_today
 from portal.csrf import require_csrf
 from portal.dependencies import Db
 from portal.form_errors import by_field
@@ -97,7 +97,7 @@ def _page(request: Request, db: Db, survey: store.Survey, given: answers.Answers
           problems: list[ResidentError] | None = None, channel: str = "web") -> Response:
     t = request_translator(request)
     errors = by_field(t, problems or [], "survey")
-    state = survey.state(datetime.now(UTC).date())
+    state = survey.state(london_today())
     return render(request, db, "surveys/answer.html", status_code=400 if errors else 200, errors=errors,
                   survey=survey, view=view(survey, store.texts(db, survey.id, t.code), t), state=state,
                   given=given or {}, channel=channel, text_limit=TEXT_LIMIT, multiple=MULTIPLE,
@@ -141,7 +141,7 @@ def thanks_page(request: Request, db: Db, code: str, channel: str = "") -> Respo
 @router.get("/s/{code}/you-said-we-did")
 def you_said_we_did(request: Request, db: Db, code: str) -> Response:
     survey = _survey(db, code)
-    if survey.state(datetime.now(UTC).date()) != "closed" or not (survey.you_said or survey.we_did):
+    if survey.state(london_today()) != "closed" or not (survey.you_said or survey.we_did):
         raise HTTPException(status_code=404, detail="not yet")
     t = request_translator(request)
     return render(request, db, "surveys/you_said.html", survey=survey,

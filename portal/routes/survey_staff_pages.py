@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from accounts.users import ADMIN, ENGAGEMENT_LEAD, User
 from directory.embeddings import Embedder
 from directory.messages import N_, FieldError, ResidentError
+from directory.schedules import london_today
 from portal.auth import allow
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
@@ -38,7 +39,7 @@ def _survey(db: Db, survey_id: str) -> store.Survey:
 
 
 def _today() -> str:
-    return datetime.now(UTC).date().isoformat()
+    return london_today().isoformat()
 
 
 @router.get(BASE)
@@ -46,7 +47,7 @@ def survey_list(request: Request, db: Db) -> Response:
     surveys = store.all_surveys(db)
     counts = {s.id: results.responses(db, s.id) for s in surveys}
     return render(request, db, "surveys/manage/list.html", surveys=surveys, counts=counts,
-                  today=datetime.now(UTC).date())
+                  today=london_today())
 
 
 def _details_form(request: Request, db: Db, problems: list[ResidentError], **values: Any) -> Response:
@@ -80,10 +81,10 @@ def _condition_choices(survey: store.Survey, before: int | None) -> list[tuple[s
 def _builder(request: Request, db: Db, survey: store.Survey, problems: list[ResidentError] | None = None,
              question: dict[str, Any] | None = None, editing_id: str = "", status_code: int = 200) -> Response:
     errors = by_field(request_translator(request), problems or [], "prompt")
-    link = str(request.base_url).rstrip("/") + f"/s/{survey.code}"
+    link = request.app.state.settings.link(f"/s/{survey.code}")
     editing_question = survey.question(editing_id)
     return render(request, db, "surveys/manage/survey.html", status_code=400 if errors else status_code,
-                  errors=errors, survey=survey, state=survey.state(datetime.now(UTC).date()), link=link,
+                  errors=errors, survey=survey, state=survey.state(london_today()), link=link,
                   qr=qr_svg(link), kinds=KINDS, translate_into=LANGUAGES[1:],
                   kind_options=[(k, request_translator(request).gettext(v)) for k, v in KINDS.items()],
                   conditions=_condition_choices(survey, editing_question.position if editing_question else None),

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
+import time_machine
 import uvicorn
 
 from directory.store import Database
 from portal.app import create_app
 from portal.settings import Settings
+from tests.conftest import london
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -33,7 +35,9 @@ def _free_port() -> int:
 
 @contextmanager
 def serve(settings: Settings, port: int) -> Iterator[str]:
-    """The portal served by uvicorn in a thread on 127.0.0.1, for as long as the block runs."""
+    """The portal served by uvicorn in a thread on 127.0.0.1, for as long as the block runs (its settings say
+    where it listens, as `portal serve` sets them, so the links it gives out lead back to it)."""
+    settings = settings.model_copy(update={"host": "127.0.0.1", "port": port})
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -68,6 +72,14 @@ def live_server(live_db: Path) -> Iterator[str]:
     """The portal over `live_db` (the assistant switched off)."""
     with serve(Settings(db=live_db, secret_key="browser-tests", rasa_url=""), _free_port()) as base:
         yield base
+
+
+@pytest.fixture
+def weekday_morning() -> Iterator[None]:
+    """A Wednesday at 10:30 in London for the live portal (it runs in this process), when most listings are open:
+    an "open now" journey needs some to be, whenever the suite runs."""
+    with time_machine.travel(london("2026-12-09T10:30"), tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,14 @@ from tests.browser.journeys import search_filter_open_save, shortlist_has, until
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+@pytest.mark.usefixtures("weekday_morning")
 def test_a_resident_searches_filters_saves_and_sees_the_shortlist(phone, live_server: str) -> None:
     listing = search_filter_open_save(phone, live_server)
     assert phone.locator("#np-shortlist-count").inner_text() == "(1)"
     shortlist_has(phone, live_server, listing)
 
 
+@pytest.mark.usefixtures("weekday_morning")
 def test_the_same_journey_in_arabic_reads_right_to_left(phone, live_server: str) -> None:
     listing = search_filter_open_save(phone, live_server, "ar")
     assert phone.get_attribute("html", "dir") == "rtl" and phone.get_attribute("html", "lang") == "ar"
@@ -22,6 +24,7 @@ def test_the_same_journey_in_arabic_reads_right_to_left(phone, live_server: str)
     shortlist_has(phone, live_server, listing, "ar")
 
 
+@pytest.mark.usefixtures("weekday_morning")
 def test_the_same_journey_works_with_javascript_off(phone_without_javascript, live_server: str) -> None:
     listing = search_filter_open_save(phone_without_javascript, live_server)
     shortlist_has(phone_without_javascript, live_server, listing)

@@ -5,7 +5,6 @@ axe-core's WCAG 2.2 A and AA rules in English and Arabic."""
 
 import io
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts import users
+from directory.schedules import london_today
 from surveys import answers, store
 from tests.browser.conftest import live_database
 from tests.browser.test_accessibility import _axe_violations
@@ -91,7 +91,7 @@ def test_build_translate_publish_answer_in_arabic_close_theme_and_export(browser
     for comment in ["More fresh vegetables", "Fresh fruit please", "Cheaper fruit and veg", "Open on Saturdays",
                     "Weekend opening hours", "Open later in the evening"]:
         answers.submit(db, survey, {survey.questions[0].id: "yes", text: comment,
-                                    survey.questions[2].id: "n3"}, "en", today=date.today())
+                                    survey.questions[2].id: "n3"}, "en", today=london_today())
 
     page.goto(survey_url)
     page.click("form[action$='/close'] button")
@@ -132,7 +132,7 @@ def test_survey_pages_have_no_axe_violations(audited, live_server: str, live_db:
     survey = store.survey_by_code(db, code)
     survey_url = f"{live_server}{'' if language == 'en' else '/' + language}/surveys/manage/{survey.id}"
     for comment in ["More fresh vegetables", "Fresh fruit please", "Open on Saturdays", "Weekend opening"]:
-        answers.submit(db, survey, {survey.questions[1].id: comment}, "en", today=date.today())
+        answers.submit(db, survey, {survey.questions[1].id: comment}, "en", today=london_today())
     for path in ("", "/translate/ar", "/results", "/report"):
         audited.goto(f"{survey_url}{path}")
         audit(path or "builder")

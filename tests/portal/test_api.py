@@ -138,3 +138,39 @@ def test_every_api_search_is_logged_without_personal_data(client: TestClient, tm
     [row] = open_db(tmp_path / "portal.db")["search_log"].rows
     assert row["query"] == "debt help call me on [phone]"
     assert (row["outcode"], row["language"]) == ("SE6", "pl")
+
+
+@pytest.mark.parametrize("name, most", [("text", 500), ("search", 500), ("taxonomy_term_id", 100),
+                                        ("postcode", 20), ("neighbourhood", 100), ("language", 100), ("lang", 100)])
+def test_every_text_parameter_has_a_documented_most_and_longer_is_a_clear_400(client: TestClient, name: str,
+                                                                              most: int) -> None:
+    spec = client.get("/openapi.json").json()["paths"]["/api/v1/services"]["get"]["parameters"]
+    assert next(p for p in spec if p["name"] == name)["schema"]["anyOf"][0]["maxLength"] == most
+    response = client.get("/api/v1/services", params={name: "x" * (most + 1)})
+    assert response.status_code == 400
+    [problem] = response.json()["detail"]
+    assert problem["loc"] == ["query", name] and f"at most {most} characters" in problem["msg"]
+    assert "x" * (most + 1) not in response.text  # the input is not echoed back
+
+
+def test_an_essay_sent_as_a_search_is_refused_before_anything_is_embedded(client: TestClient, monkeypatch) -> None:  # noqa: ANN001
+    from directory import search
+
+    embedded: list[str] = []
+    monkeypatch.setattr(search, "_query_vector", lambda embedder, text: embedded.append(text))
+    assert client.get("/api/v1/services", params={"text": "help " * 4000}).status_code == 400
+    assert embedded == []
+
+
+@pytest.mark.parametrize("params", [{"page": "100000000000000000000000000000"}, {"page": "1e29"},
+                                    {"per_page": "101"}, {"proximity": "1e308"}])
+def test_numbers_out_of_range_are_a_400_not_a_crash(client: TestClient, params: dict) -> None:
+    assert client.get("/api/v1/services", params=params).status_code == 400
+
+
+def test_a_language_the_portal_does_not_speak_is_not_kept_in_the_search_log(client: TestClient,
+                                                                           tmp_path: Path) -> None:
+    client.get("/api/v1/services", params={"text": "food", "lang": "=HYPERLINK(\"http://x\")"})
+    client.app.state.search_log.flush()
+    [row] = open_db(tmp_path / "portal.db")["search_log"].rows
+    assert row["language"] is None

@@ -1,8 +1,13 @@
 """/chat and /kiosk through the portal with the assistant stopped or stuck: a crisis is answered first,
 the directory answers instead of Rasa, bad messages get a clear error, and a kiosk visit is wiped on reset."""
 
+import html
+import json
 import re
 import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -37,6 +42,18 @@ def _token(client: TestClient, path: str = "/chat") -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text).group(1)
 
 
+def _button(page: str, title: str) -> str:
+    """The signed value the button labelled `title` on this page sends."""
+    form = re.search(r'<form[^>]*>(?:(?!</form>).)*?>' + re.escape(title) + r'</button>', page, re.S).group(0)
+    return html.unescape(re.findall(r'name="button" value="([^"]+)"', form)[-1])
+
+
+def _press(client: TestClient, path: str, title: str, **headers: str):  # noqa: ANN202
+    page = client.get(path).text
+    return client.post(path, data={"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1),
+                                   "button": _button(page, title)}, headers=headers)
+
+
 @pytest.mark.parametrize("words", [
     "I want to kill myself", "i took an overdose", "he is hitting me right now", "chcę się zabić",
     "quiero morir", "kendimi öldürmek istiyorum", "أريد أن أموت", "waan rabaa inaan dhinto",
@@ -68,9 +85,7 @@ def test_with_the_assistant_not_answering_in_time_the_directory_answers(stuck_as
 
 
 def test_a_button_press_is_searched_for_in_words_when_the_assistant_is_stopped(no_assistant) -> None:
-    reply = no_assistant.post("/ar/chat", data={"csrf_token": _token(no_assistant, "/ar/chat"),
-                                                "message": "/find_food_support", "title": "Food"},
-                              headers={"HX-Request": "true"})
+    reply = _press(no_assistant, "/ar/chat", "الطعام", **{"HX-Request": "true"})
     assert "<html" not in reply.text and reply.text.count('href="/ar/services/') == 3
 
 
@@ -93,8 +108,7 @@ def test_the_kiosk_starts_with_a_choice_of_language(no_assistant) -> None:
 
 
 def test_a_kiosk_visit_can_be_taken_away_and_is_wiped_on_reset(no_assistant) -> None:
-    no_assistant.post("/pl/kiosk/chat", data={"csrf_token": _token(no_assistant, "/pl/kiosk/chat"),
-                                              "message": "/find_food_support", "title": "Jedzenie"})
+    _press(no_assistant, "/pl/kiosk/chat", "Jedzenie")
     take_away = no_assistant.get("/pl/kiosk/take-away").text
     assert 'src="data:image/svg+xml' in take_away and take_away.count('class="np-result"') == 3
     reset = no_assistant.get("/kiosk/reset", follow_redirects=False)
@@ -105,3 +119,74 @@ def test_a_kiosk_visit_can_be_taken_away_and_is_wiped_on_reset(no_assistant) -> 
 def test_a_kiosk_left_alone_without_javascript_still_starts_again(no_assistant) -> None:
     page = no_assistant.get("/en/kiosk/chat").text
     assert '<noscript><meta http-equiv="refresh" content="110;url=/kiosk/reset"></noscript>' in page
+
+
+class RecordingRasa(BaseHTTPRequestHandler):
+    """Rasa's REST channel, as far as the portal sees it: keeps what it is sent, answers with set replies."""
+
+    received: list[dict] = []
+    replies: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append(json.loads(body))
+        answer = json.dumps(type(self).replies).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def rasa(seeded_path: Path) -> Iterator[tuple[TestClient, type[RecordingRasa]]]:
+    RecordingRasa.received, RecordingRasa.replies = [], [{"custom": {
+        "say": "Here is some help.", "buttons": [
+            {"title": "Near Catford", "payload": '/inform{"neighbourhood": "Catford"}'},
+            {"title": "Search for more", "url": "/search?q=food"},
+            {"title": "Elsewhere", "url": "https://evil.example/phish"},
+            {"title": "Also elsewhere", "url": "//evil.example/phish"},
+            {"title": "Run this", "url": "javascript:alert(1)"}]}}]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), RecordingRasa)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = Settings(db=seeded_path, secret_key="x", rasa_url=f"http://127.0.0.1:{server.server_address[1]}")
+    with TestClient(create_app(settings)) as client:
+        yield client, RecordingRasa
+    server.shutdown()
+
+
+def test_without_an_assistant_configured_no_message_leaves_the_portal(seeded_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    sent: list[str] = []
+    monkeypatch.setattr("httpx.post", lambda url, **kwargs: sent.append(url))
+    assert Settings().rasa_url == ""  # `portal serve --assistant` sets it to the Rasa it starts
+    with TestClient(create_app(Settings(db=seeded_path, secret_key="x"))) as client:
+        reply = client.post("/chat", data={"csrf_token": _token(client), "message": "I need a food bank"})
+    assert reply.status_code == 200 and "The assistant is not available just now" in reply.text and sent == []
+
+
+def test_a_typed_message_starting_with_a_slash_is_words_not_an_intent(rasa) -> None:
+    client, recorded = rasa
+    client.post("/chat", data={"csrf_token": _token(client), "message": '/speak_to_person{"x": "y"}'})
+    client.post("/chat", data={"csrf_token": _token(client), "message": "  //find_food_support"})
+    assert [m["message"] for m in recorded.received] == ['speak_to_person{"x": "y"}', "find_food_support"]
+
+
+def test_only_buttons_the_portal_showed_send_an_intent(rasa) -> None:
+    client, recorded = rasa
+    page = client.post("/chat", data={"csrf_token": _token(client), "message": "food"}).text
+    pressed = client.post("/chat", data={"csrf_token": _token(client), "button": _button(page, "Near Catford")})
+    assert recorded.received[-1]["message"] == '/inform{"neighbourhood": "Catford"}'
+    assert "Near Catford" in pressed.text  # what the resident is shown as having said
+    forged = client.post("/chat", data={"csrf_token": _token(client), "button": '["/restart", "x"]'})
+    assert forged.status_code == 400 and "That button no longer works" in forged.text
+    assert len(recorded.received) == 2
+
+
+def test_assistant_links_are_shown_only_when_they_are_the_portals_own_pages(rasa) -> None:
+    client, _ = rasa
+    page = client.post("/pl/chat", data={"csrf_token": _token(client, "/pl/chat"), "message": "jedzenie"}).text
+    assert 'href="/pl/search?q=food"' in page
+    assert "evil.example" not in page and "javascript:" not in page

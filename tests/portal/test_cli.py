@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from directory.store import open_db
@@ -10,6 +11,12 @@ from portal.cli import app
 from tests.builders import service
 
 runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command here runs in a 40-column terminal: what it says must not depend on how wide that is."""
+    monkeypatch.setenv("COLUMNS", "40")
 
 
 def write(path: Path, records: list) -> Path:  # noqa: ANN001

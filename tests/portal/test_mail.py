@@ -2,12 +2,8 @@
 
 import email
 import re
-import socket
-from collections.abc import Iterator
 
-import pytest
 import sqlite_utils
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 
 from accounts import users
@@ -15,27 +11,6 @@ from directory import organisations
 from portal.app import create_app
 from portal.settings import Settings
 from tests.portal.staff import PASSWORD, post, sign_in
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001, N802 - aiosmtpd's hook
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield handler, port
-    controller.stop()
 
 
 def test_an_invitation_is_emailed_when_smtp_is_set_up(seeded_path, inbox) -> None:
@@ -94,10 +69,14 @@ def test_directory_stale_lists_due_listings_by_organisation_and_emails_their_edi
     monkeypatch.setenv("PORTAL_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("PORTAL_SMTP_PORT", str(port))
     monkeypatch.setenv("PORTAL_SMTP_STARTTLS", "false")
+    unsafe = runner.invoke(app, ["directory", "stale", "--db", str(seeded_path)])
+    assert unsafe.exit_code == 2 and "PORTAL_PUBLIC_URL" in unsafe.output  # no address to link to: nothing sent
+    assert handler.messages == []
+    monkeypatch.setenv("PORTAL_PUBLIC_URL", "https://directory.example.org")
     sent = runner.invoke(app, ["directory", "stale", "--db", str(seeded_path)])
     assert sent.exit_code == 0, sent.output
     messages = [email.message_from_bytes(m) for m in handler.messages]
     recipients = [m["To"] for m in messages]
     assert editor.email in recipients and "other@example.org" not in recipients
     mine = messages[recipients.index(editor.email)].get_payload(decode=True).decode()
-    assert name in mine and f"/manage/organisations/{org}" in mine
+    assert name in mine and f"https://directory.example.org/manage/organisations/{org}" in mine

@@ -3,7 +3,7 @@ live listing, mistakes come back marked with what was typed kept, and "still cor
 
 import html
 import re
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 import sqlite_utils
@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from accounts import users
 from directory import changes, organisations, reports
+from directory.schedules import london_today
 from directory.translations import load_listing
 from tests.portal.staff import form_fields, post, sign_in, staff
 
@@ -174,7 +175,7 @@ def test_still_correct_marks_a_due_listing_checked_today(client: TestClient, db,
     assert f"/manage/listings/{listing}/confirm" in page
     done = post(client, f"/manage/listings/{listing}/confirm", f"/manage/organisations/{org}")
     assert done.status_code == 303
-    assert load_listing(db, listing)["assured_date"] == date.today().isoformat()
+    assert load_listing(db, listing)["assured_date"] == london_today().isoformat()
     assert f"/manage/listings/{listing}/confirm" not in client.get(f"/manage/organisations/{org}").text
 
 
@@ -247,7 +248,7 @@ def test_the_needs_gaps_page_and_csv_filter_by_language_neighbourhood_and_month(
     assert "allotment plots" in page and "food bank" not in page
     south_east = client.get("/insight/gaps", params={"neighbourhood": "n3", "language": "pl"}).text
     assert "allotment plots" in south_east and "HYPERLINK" not in south_east
-    month = date.today().strftime("%Y-%m")
+    month = datetime.now(UTC).strftime("%Y-%m")  # the search log dates searches in UTC
     csv_text = client.get("/insight/gaps.csv", params={"month": month}).content.decode("utf-8-sig")
     lines = csv_text.splitlines()
     assert lines[0] == "search,language,neighbourhood,month,times searched,most results found"

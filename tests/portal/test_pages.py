@@ -241,3 +241,28 @@ def test_portal_serve_listens_on_loopback_and_answers(seeded_path: Path) -> None
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert f"http://127.0.0.1:{port}/" in output
+
+
+@pytest.mark.parametrize("moment, label", [("2026-12-27T23:30", "a Sunday night"),
+                                           ("2026-12-28T09:15", "a bank holiday morning"),
+                                           ("2026-12-09T10:30", "a Wednesday morning")])
+def test_open_now_lists_exactly_what_is_open_at_that_moment_in_london(client: TestClient, moment: str,
+                                                                      label: str) -> None:
+    import time_machine
+
+    from directory import schedules
+    from directory.corpus import corpus
+    from directory.store import connect
+    from tests.conftest import london
+
+    with time_machine.travel(london(moment), tick=False):
+        shown = set()
+        for page in range(1, 10):
+            found = listing_links(client.get("/search", params={"open_now": "1", "page": page}).text)
+            if not found:
+                break
+            shown |= set(found)
+    directory = corpus(connect(client.app.state.settings.db), None)
+    open_then = {listing.id for listing in directory.listings if schedules.is_open(listing.schedules, london(moment))}
+    assert shown == open_then, label
+    assert open_then or label != "a Wednesday morning"

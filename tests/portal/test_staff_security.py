@@ -255,3 +255,23 @@ def test_script_in_an_organisation_or_a_persons_name_is_only_ever_shown_as_text(
         page = client.get(url).text
         assert "<script>x(" not in page and _escaped("org") in page, url
     assert _escaped("person") in client.get("/admin").text
+
+
+@pytest.mark.parametrize("prefix", ["", "/pl", "/ar"])
+def test_every_staff_page_is_kept_out_of_caches_in_every_language(client: TestClient, db, world,
+                                                                   prefix: str) -> None:
+    """Staff pages and downloads may hold drafts, residents' words and links that work once: `no-store`
+    whether or not the address starts with a language."""
+    checked = 0
+    for persona in PERSONAS:
+        act_as(client, persona, world)
+        for method, path in routes():
+            part = staff_part(path) if method == "GET" else None
+            wanted = public(path) and persona == "anonymous" and method == "GET"
+            if not wanted and (part is None or persona not in ACCESS[part]):
+                continue
+            url = prefix + concrete(path, {"raw": "a-link-that-was-never-sent", **world})
+            answer = client.get(url, follow_redirects=False)
+            assert answer.headers.get("cache-control") == "no-store", f"{persona} GET {url} ({answer.status_code})"
+            checked += 1
+    assert checked >= 30

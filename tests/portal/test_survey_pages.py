@@ -204,3 +204,27 @@ def test_on_a_kiosk_an_abandoned_survey_starts_again_empty_for_the_next_person(c
     again = client.get(f"/kiosk/reset?next=/s/{code}", follow_redirects=False)
     assert again.status_code == 303 and again.headers["location"] == f"/s/{code}?channel=kiosk"
     assert client.get("/kiosk/reset?next=//evil.example.org", follow_redirects=False).headers["location"] == "/kiosk"
+
+
+def test_control_characters_in_an_answer_are_taken_out_and_every_export_still_opens(client: TestClient, db,
+                                                                                     lead) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    sign_in(client, lead.email)
+    page, code = build(client)
+    client.cookies.clear()
+    form = client.get(f"/s/{code}").text
+    q = names(form)
+    sent = client.post(f"/s/{code}", follow_redirects=False, data={
+        "csrf_token": form_fields(form)["csrf_token"][0], q[0]: "no", q[2]: "More\x01 fruit\x0b and\x00 veg\r\nplease"})
+    assert sent.status_code == 303
+    kept = db.execute("select value from survey_answers where value like 'More%'").fetchone()[0]
+    assert kept == "More fruit and veg\nplease"
+    sign_in(client, lead.email)
+    workbook = client.get(f"{page}/export.xlsx")
+    assert workbook.status_code == 200 and load_workbook(io.BytesIO(workbook.content))
+    rows = list(csv.reader(io.StringIO(client.get(f"{page}/export.csv").text.lstrip("\ufeff"))))
+    assert any("More fruit and veg\nplease" in c for row in rows for c in row)

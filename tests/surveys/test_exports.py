@@ -79,3 +79,31 @@ def test_the_pdf_report_reads_back_with_its_figures(db, survey) -> None:  # noqa
                      "Fruit every week", "30 people answered", "<5"):
         assert expected in text
     assert "07700" not in text and "Amara" not in text
+
+
+FORMULA = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def _safe(value: object) -> bool:
+    """A cell a spreadsheet shows as what it is: a number, or text with no control character that cannot run."""
+    if isinstance(value, int | float) or value is None:
+        return True
+    text = str(value)
+    runs = text.lstrip(" \t\n")[:1] in FORMULA
+    return not runs and not any(ord(c) < 32 and c not in "\t\n" for c in text)
+
+
+def test_every_cell_of_every_export_is_safe_even_from_answers_stored_before_cleaning(db, survey) -> None:  # noqa: ANN001
+    """Answers kept before control characters were cleaned on the way in, and a language that came from an API
+    caller, still export: every cell of the CSV and the workbook is cleaned and cannot run as a formula."""
+    text = next(q.id for q in survey.questions if q.kind == TEXT)
+    response = db.execute("select id from survey_responses where survey_id = ? limit 1", [survey.id]).fetchone()[0]
+    db.execute("update survey_answers set value = ? where response_id = ? and question_id = ?",
+               ["tab\x0bfeed\x01nul\x00end", response, text])
+    db.execute("update survey_responses set language = ? where id = ?", ["=HYPERLINK(\"http://x\")", response])
+    db.conn.commit()
+    rows = list(csv.reader(io.StringIO(exports.answers_csv(db, survey))))
+    assert all(_safe(c) for row in rows for c in row)
+    assert any("tabfeednulend" in c for row in rows for c in row)
+    book = load_workbook(io.BytesIO(exports.workbook(report.build(db, survey))))
+    assert all(_safe(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row)

@@ -10,6 +10,7 @@ import argparse
 import os
 import platform
 import re
+import subprocess
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -60,9 +61,22 @@ def _section(name: str) -> str:
         return relevance.table(relevance.run(db, embedder))
 
 
+def _commit() -> str:
+    """The commit the figures ran on, saying so when the working tree had changes on top of it."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], capture_output=True, text=True,
+                                check=True, cwd=RESULTS.parent).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, check=True, cwd=RESULTS.parent).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit"
+    return f"commit {commit}" + (" with uncommitted changes" if dirty else "")
+
+
 def _replace(document: str, name: str, body: str) -> str:
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    block = f"{start}\n_Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {_machine()}._\n\n{body}\n{end}"
+    block = (f"{start}\n_Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at {_commit()}, on {_machine()}._\n\n"
+             f"{body}\n{end}")
     pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
     return pattern.sub(lambda _: block, document) if pattern.search(document) else f"{document}\n{block}\n"
 

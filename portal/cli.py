@@ -251,17 +251,22 @@ def gaps(db: DbOption = None,
 def stale(db: DbOption = None,
           email: Annotated[bool, typer.Option("--email/--no-email",
                                               help="Email each organisation's editors (when SMTP is set).")] = True,
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
           ) -> None:
     """Listings not checked for 6 months, by organisation; emails their editors when SMTP is configured."""
     database = open_db(db)
     grouped = freshness.stale_by_organization(database)
-    table = Table(title=f"{sum(len(v) for v in grouped.values())} listings due for review")
-    for column in ("Organisation", "Listing", "Last checked"):
-        table.add_column(column)
-    for organisation, due in grouped.items():
-        for item in due:
-            table.add_row(organisation, item.name, item.last_reviewed or "never")
-    out.print(table)
+    if as_json:
+        out.print_json(json.dumps({organisation: [asdict(item) for item in due] for organisation, due in grouped.items()},
+                                  ensure_ascii=False))
+    else:
+        table = Table(title=f"{sum(len(v) for v in grouped.values())} listings due for review")
+        for column in ("Organisation", "Listing", "Last checked"):
+            table.add_column(column)
+        for organisation, due in grouped.items():
+            for item in due:
+                table.add_row(organisation, item.name, item.last_reviewed or "never")
+        out.print(table)
     settings = Settings()
     if not email or not mail.configured(settings):
         return

@@ -257,8 +257,8 @@ def stale(db: DbOption = None,
     database = open_db(db)
     grouped = freshness.stale_by_organization(database)
     if as_json:
-        out.print_json(json.dumps({organisation: [asdict(item) for item in due] for organisation, due in grouped.items()},
-                                  ensure_ascii=False))
+        listed = {organisation: [asdict(item) for item in due] for organisation, due in grouped.items()}
+        out.print_json(json.dumps(listed, ensure_ascii=False))
     else:
         table = Table(title=f"{sum(len(v) for v in grouped.values())} listings due for review")
         for column in ("Organisation", "Listing", "Last checked"):

@@ -10,6 +10,7 @@ eligibility (its rows name no service). See README.md in this folder for the lic
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -113,8 +114,8 @@ def convert(package_path: Path = PACKAGE) -> list[dict[str, Any]]:
                 "id": _id("attribute", f"{row['id']}/{code}"), "link_id": sid, "link_type": "service",
                 "taxonomy_term_id": term_id,
                 "taxonomy_term": {"id": term_id, "code": code, "name": _clean(term["name"]),
-                                  "description": _clean(term["name"]), "taxonomy_id": AIRS["id"], "taxonomy": AIRS["name"],
-                                  "term": code}})
+                                  "description": _clean(term["name"]), "taxonomy_id": AIRS["id"],
+                                  "taxonomy": AIRS["name"], "term": code}})
         for location_id in dict.fromkeys(at_location.get(row["id"], [])):
             place = locations.get(location_id)
             if not place:
@@ -122,10 +123,8 @@ def convert(package_path: Path = PACKAGE) -> list[dict[str, Any]]:
             loc_id = _id("location", location_id)
             location: dict[str, Any] = {"id": loc_id, "location_type": "physical", "name": _clean(place["name"]),
                                         "addresses": []}
-            try:
+            with contextlib.suppress(ValueError):  # a location without coordinates keeps its address
                 location["latitude"], location["longitude"] = float(place["latitude"]), float(place["longitude"])
-            except ValueError:
-                pass
             for n, address in enumerate(addresses.get(location_id, [])):
                 if address["address_1"].strip():
                     location["addresses"].append({

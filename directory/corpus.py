@@ -35,6 +35,7 @@ class Listing:
     neighbourhoods: set[str] = field(default_factory=set)  # "n1".."n4"
     borough_wide: bool = False
     languages: set[str] = field(default_factory=set)  # lower-case names and codes
+    spoken: list[tuple[str, str]] = field(default_factory=list)  # (code or name, name) of each language spoken
     points: list[tuple[float, float]] = field(default_factory=list)
     schedules: list[dict[str, Any]] = field(default_factory=list)
     free: bool = False
@@ -72,6 +73,8 @@ class Corpus:
     vectors: np.ndarray | None  # rows aligned with listings; None when there is no model
     has_vector: np.ndarray  # bool per listing: an embedding for the current model exists
     spoken: list[tuple[str, str]] = field(default_factory=list)  # (code or name, English name) spoken anywhere
+    translation_vectors: np.ndarray | None = None  # one row per embedded translation...
+    translation_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # ...its listing
 
 
 def _is_free(fees: str | None, amounts: list[float | None], options: list[str | None]) -> bool:
@@ -110,6 +113,7 @@ def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None) -> Cor
     for listing, (name, code) in each("select service_id, name, code from languages"):
         listing.languages.update(x.strip().lower() for x in (name, code) if x)
         if name and name.strip():
+            listing.spoken.append(((code or name).strip().lower(), name.strip()))
             spoken.setdefault(name.strip().lower(), ((code or name).strip().lower(), name.strip()))
     for listing, (lat, lon) in each(
         "select sal.service_id, l.latitude, l.longitude from service_at_locations sal "
@@ -141,8 +145,19 @@ def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None) -> Cor
             if i is not None and len(blob) == embedder.dim * 4:
                 vectors[i] = np.frombuffer(blob, dtype=np.float32)
                 has_vector[i] = True
+    translation_vectors, owners = None, []
+    if embedder is not None:
+        rows = []
+        for sid, blob in db.execute("select service_id, vector from translation_embeddings where model = ?",
+                                    [embedder.name]):
+            i = index_of.get(sid)
+            if i is not None and len(blob) == embedder.dim * 4:
+                rows.append(np.frombuffer(blob, dtype=np.float32))
+                owners.append(i)
+        translation_vectors = np.vstack(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
     return Corpus(gen, embedder.name if embedder else None, listings, index_of, vectors, has_vector,
-                  sorted(spoken.values(), key=lambda pair: pair[1].lower()))
+                  sorted(spoken.values(), key=lambda pair: pair[1].lower()), translation_vectors,
+                  np.asarray(owners, dtype=np.int64))
 
 
 _cache: dict[tuple[str, str | None], Corpus] = {}

@@ -24,6 +24,9 @@ _PATTERNS = [
     r"\bis dil\b", r"\bisdil\b", r"\bwaan rabaa inaan dhinto\b",
     r"انتحار", r"أقتل نفسي", r"اقتل نفسي", r"أريد أن أموت", r"اريد ان اموت",
     r"আত্মহত্যা", r"মরে যেতে চাই",
+    # someone hitting me, as "hitting me" above: Polish, Spanish, Portuguese, French, Turkish, Somali, Arabic, Bengali
+    r"\bbije mnie\b", r"\bme pega\b", r"\bme bate\b", r"\bme frappe\b", r"\bbeni dövüyor", r"\bi garaaca\b",
+    r"يضربني", r"আমাকে মারে",
 ]
 _CRISIS = re.compile("|".join(_PATTERNS), re.IGNORECASE)
 

@@ -119,6 +119,34 @@ def _report_resolution(db: sqlite_utils.Database) -> None:
     db["listing_reports"].add_column("resolved_by", str)
 
 
+def _stemmed_words(db: sqlite_utils.Database) -> None:
+    """Words stemmed in each listing's own languages replace the English-only porter index. The rows are
+    written by the indexer (a migration never runs today's code), so the index is marked to be rebuilt."""
+    for name in ("search_documents_fts", "search_documents"):
+        db.execute(f"drop table if exists [{name}]")
+    db.execute("create table search_words (service_id text primary key, name text, body text)")
+    db.execute("create virtual table search_words_fts using fts5(name, body, content=search_words, "
+               "content_rowid=rowid, tokenize=\"unicode61 remove_diacritics 0 categories 'L* M* N* Co'\")")
+    db.execute("create trigger search_words_ai after insert on search_words begin "
+               "insert into search_words_fts(rowid, name, body) values (new.rowid, new.name, new.body); end")
+    db.execute("create trigger search_words_ad after delete on search_words begin "
+               "insert into search_words_fts(search_words_fts, rowid, name, body) "
+               "values ('delete', old.rowid, old.name, old.body); end")
+    db.execute("create trigger search_words_au after update on search_words begin "
+               "insert into search_words_fts(search_words_fts, rowid, name, body) "
+               "values ('delete', old.rowid, old.name, old.body); "
+               "insert into search_words_fts(rowid, name, body) values (new.rowid, new.name, new.body); end")
+    db.execute("insert or replace into meta (key, value) select 'search_words', 'rebuild' "
+               "where exists (select 1 from services)")
+
+
+def _translation_embeddings(db: sqlite_utils.Database) -> None:
+    """A listing's name and description in another language, embedded too, so a search in that language
+    meets its translation as well as its English."""
+    db.execute("create table translation_embeddings (service_id text, language text, model text, text_hash text, "
+               "vector blob, primary key (service_id, language))")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
@@ -128,6 +156,8 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (6, "accounts, organisation membership, sign-in tokens and sessions", _accounts),
     (7, "listing history and changes waiting for a moderator", _listing_history),
     (8, "who resolved a resident's report", _report_resolution),
+    (9, "words stemmed in each listing's languages", _stemmed_words),
+    (10, "listings' translations embedded", _translation_embeddings),
 )
 
 

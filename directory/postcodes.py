@@ -116,6 +116,24 @@ def lookup(text: str) -> Place:
                         text=text.strip())
 
 
+_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})?(?![A-Za-z0-9])")
+
+
+def find_in_text(text: str) -> tuple[str, Place | None]:
+    """A London postcode typed among the words of a search ("debt advice se136lh", "SE13 6LH", "food SE6"),
+    as a place, and the words without it. A full postcode counts anywhere; an outcode alone counts only if it
+    is a London district; a postcode we cannot find is left as words."""
+    for match in _IN_TEXT.finditer(text):
+        candidate = match.group(1) + (match.group(2) or "")
+        try:
+            place = lookup(candidate)
+        except PostcodeError:
+            continue
+        words = (text[: match.start()] + " " + text[match.end():]).strip()
+        return " ".join(words.split()), place
+    return text, None
+
+
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (haversine): accurate to well under 1% across a city."""
     p1, p2 = math.radians(lat1), math.radians(lat2)

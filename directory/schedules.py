@@ -131,3 +131,15 @@ def is_open(schedules: list[Schedule], at: datetime | None = None) -> bool:
         return True
     yesterday = today - timedelta(days=1)
     return any(c < o and clock < c for o, c in sessions_on(schedules, yesterday))
+
+
+def next_opening(schedules: list[Schedule], at: datetime | None = None, days: int = 14) -> datetime | None:
+    """When the service next opens after `at` (London time), within `days`; None if not in that time."""
+    moment = (at or london_now()).astimezone(LONDON)
+    for ahead in range(days + 1):
+        day = moment.date() + timedelta(days=ahead)
+        for opens, _closes in sessions_on(schedules, day):
+            start = datetime.combine(day, opens, tzinfo=LONDON)
+            if start > moment:
+                return start
+    return None

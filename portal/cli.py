@@ -61,6 +61,7 @@ def _progress(label: str, total: int):  # noqa: ANN202 - yields an advance(n) ca
 
 
 def _embed(db, label: str = "Embedding listings") -> int:  # noqa: ANN001
+    index.ensure_text_index(db)
     embedder = load_embedder()
     if embedder is None:
         err.print("[yellow]No embedding model could load: search will use keywords only.[/yellow]")
@@ -204,6 +205,7 @@ def search_(
 ) -> None:
     """Search the directory the way the portal does."""
     database = open_db(db)
+    index.ensure_text_index(database)
     query = SearchQuery(text=text, categories=category or [], neighbourhood=neighbourhood, free_only=free,
                         open_now=open_now, language=language, postcode=postcode, near_km=near_km,
                         sort=sort, limit=limit)

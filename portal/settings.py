@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     secret_key: str = ""  # signs session cookies; kept in a file beside the database when not given
     https: bool = False  # mark cookies Secure when the portal is served over HTTPS
     help_phone: str = "020 7946 0000"  # the partnership's advice line, offered when a search finds nothing
+    help_line_owner: str = "Lewisham Health and Care Partnership"  # whose line it is, said beside it
     assistant_url: str = "/chat"  # where "ask the assistant" links
     rasa_url: str = ""  # the assistant's Rasa server; empty (unless `portal serve --assistant` starts one) answers
     # from the directory, so residents' words go nowhere that was not started or configured

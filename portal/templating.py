@@ -50,6 +50,7 @@ def _environment() -> jinja2.Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["redact"] = lambda text: redact(str(text)).text  # residents' words shown to staff
     env.tests["shown_count"] = lambda shown: str(shown).isdigit()  # not suppressed: "<5" and "[c]" get no bar
+    env.filters["spoken_name"] = lambda pair, t: t.language_name(pair[0], pair[1])  # a language, in the page's
     return env
 
 

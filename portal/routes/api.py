@@ -88,7 +88,7 @@ def list_services(
         text=words, categories=[taxonomy_term_id] if taxonomy_term_id else [], neighbourhood=neighbourhood,
         free_only=free, open_now=open_now, language=language, postcode=postcode,
         near_km=proximity / 1000 if proximity else None, sort="distance" if postcode and not words else "relevance",
-        limit=per_page, offset=(page - 1) * per_page,
+        limit=per_page, offset=(page - 1) * per_page, query_language=lang if lang in languages.CODES else None,
     )
     try:
         results = search(db, query, embedder)

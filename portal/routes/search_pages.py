@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import Response
 
-from directory import spelling
+from directory import schedules, spelling
 from directory.corpus import corpus
 from directory.embeddings import Embedder
 from directory.messages import N_
@@ -53,6 +53,7 @@ def results(
     open_now: str = "",
     language: str = "",
     near: str = "",
+    sort: Annotated[str, Query(max_length=20)] = "",
     page: str = "1",
 ) -> Response:
     t = request_translator(request)
@@ -65,7 +66,8 @@ def results(
         query = SearchQuery(
             text=q, categories=category, neighbourhood=neighbourhood or None, free_only=bool(free),
             open_now=bool(open_now), language=language or None, postcode=postcode or None, near_km=near_km,
-            limit=PER_PAGE, offset=(current_page - 1) * PER_PAGE,
+            limit=PER_PAGE, offset=(current_page - 1) * PER_PAGE, query_language=t.code,
+            sort="distance" if sort == "nearest" else "relevance",
         )
         found = search(db, query, embedder)
     except PostcodeError as error:
@@ -80,7 +82,8 @@ def results(
 
     def page_url(number: int) -> str:
         return url(request, "/search", q=q, postcode=postcode, category=category, neighbourhood=neighbourhood,
-                   free=free, open_now=open_now, language=language, near=near, page=number if number > 1 else None)
+                   free=free, open_now=open_now, language=language, near=near, sort=sort,
+                   page=number if number > 1 else None)
 
     fragment = request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
     return render(
@@ -88,7 +91,9 @@ def results(
         fragment=fragment, q=q, postcode=postcode, results=found, problem=problem, problem_field=problem_field,
         page=current_page, pages=-(-found.total // PER_PAGE) if found else 0, page_url=page_url,
         selected_categories=set(category), neighbourhood=neighbourhood, free=free, open_now=open_now,
-        language=language, near=near, filtered=any([category, neighbourhood, free, open_now, language, near]),
+        language=language, near=near, sort=sort,
+        filtered=any([category, neighbourhood, free, open_now, language, near]),
+        areas={n.code: t.gettext(n.name) for n in NEIGHBOURHOODS}, now=schedules.london_now(),
         categories=CATEGORIES, neighbourhoods=NEIGHBOURHOODS, distances=DISTANCES, suggestion=suggestion,
         spoken_languages=[(code, t.language_name(code, name)) for code, name in directory.spoken],
         saved=set(shortlist.saved_ids(request)), current_url=current_url(request),

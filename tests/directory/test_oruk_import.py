@@ -19,7 +19,7 @@ def test_import_writes_every_record_and_reports_what_it_did(db) -> None:  # noqa
                                        service("b", "Food bank", "Food parcels.")])
     assert (report.created, report.updated) == (2, 0)
     assert db["services"].count == 2
-    assert db["search_documents"].count == 2
+    assert db["search_words"].count == 2
 
 
 def test_reimporting_updates_by_id_and_never_duplicates(db) -> None:  # noqa: ANN001

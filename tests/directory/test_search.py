@@ -62,7 +62,9 @@ def test_a_residents_own_words_find_debt_advice(directory, embedder: Embedder) -
 def test_a_need_written_in_another_language_finds_the_english_listing(
     directory, embedder: Embedder, text: str, expected: str  # noqa: ANN001
 ) -> None:
-    assert names(search(directory, SearchQuery(text=text), embedder))[0] == expected
+    """Ranking across languages; whether a six-listing directory holds enough to show anything is the scope
+    gate's business, tested over the demonstration directory in test_search_trust."""
+    assert names(search(directory, SearchQuery(text=text), embedder, reject=False))[0] == expected
 
 
 def test_drafts_never_appear_in_search(directory, embedder: Embedder) -> None:  # noqa: ANN001
@@ -134,5 +136,13 @@ def test_reindexing_unchanged_listings_embeds_nothing(directory, embedder: Embed
 
 
 def test_the_word_query_forgives_punctuation_and_matches_what_is_being_typed() -> None:
-    assert fts_query('help with "debt" AND rent') == '"debt" OR "rent"*'
+    assert fts_query('help with "debt" AND rent') == '"debt" OR "rent"'
+    assert fts_query("counselling for anxiety", prefix=True) == '"counsel" OR "anxieti"*'
     assert fts_query("the") is None
+
+
+def test_words_are_stemmed_in_the_language_searched_in_and_its_small_words_never_count() -> None:
+    assert fts_query("nie mogę zapłacić czynszu", "pl") == \
+        '"mog" OR "moge" OR "zapłac" OR "zapłacic" OR "czynsz" OR "czynszu"'  # "nie" (not) is gone
+    assert fts_query("de la comida", "es") == '"com" OR "comida"'
+    assert fts_query("mam problem z universal credit", "pl") == '"probl" OR "problem" OR "universal" OR "credit"'

@@ -13,7 +13,7 @@ def test_a_new_database_is_created_in_wal_mode_at_the_newest_schema(tmp_path: Pa
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert current_version(db) == MIGRATIONS[-1][0]
     for table in ("services", "organizations", "locations", "service_at_locations", "schedules",
-                  "taxonomy_terms", "contacts", "languages", "cost_options", "search_documents_fts",
+                  "taxonomy_terms", "contacts", "languages", "cost_options", "search_words_fts",
                   "service_embeddings", "search_log"):
         assert db[table].exists(), table
 

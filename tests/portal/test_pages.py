@@ -70,7 +70,8 @@ def test_nothing_found_suggests_a_spelling_other_topics_and_a_phone_line(seeded_
         page = words_only.get("/search", params={"q": "bloood presure"}).text
     assert "We could not find anything for that" in page and "Searching by words only" in page
     assert 'Did you mean: <a class="govuk-link" href="/search?q=blood+pressure">blood pressure</a>' in page
-    assert "Call our advice line on 020 7946 0000" in page and ">Money and debt</a>" in page
+    assert "Or call the Lewisham Health and Care Partnership advice line, free:" in page
+    assert '<a class="govuk-link" href="tel:02079460000">020 7946 0000</a>' in page and ">Money and debt</a>" in page
 
 
 def test_a_search_that_cannot_match_offers_to_drop_the_filters(client: TestClient) -> None:

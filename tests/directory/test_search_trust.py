@@ -1,0 +1,112 @@
+"""Search a resident can trust, over the demonstration directory: nothing when nothing fits, a postcode typed
+among the words is a place, filters only ever narrow, translations are found by meaning, misspellings still
+find help."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sqlite_utils
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from directory import analytics
+from directory.corpus import corpus
+from directory.embeddings import Embedder
+from directory.search import SearchQuery, _query_vector, _similarities, search
+from directory.spelling import suggest
+from tests.conftest import london
+
+SUNDAY_NIGHT, WEDNESDAY_MORNING = london("2026-12-27T23:30"), london("2026-12-09T10:30")
+
+
+def names(results) -> list[str]:  # noqa: ANN001
+    return [hit.listing.name for hit in results.hits]
+
+
+@pytest.mark.parametrize("text", ["fix my car", "asdfgh", ".", "🍞", "😢😢", "7", "hello", "weather tomorrow",
+                                  "how much is 1 share of aapl", "qwerty uiop", "football scores"])
+def test_what_no_listing_answers_finds_nothing(seeded_db: sqlite_utils.Database, embedder: Embedder,
+                                               text: str) -> None:
+    assert search(seeded_db, SearchQuery(text=text), embedder).total == 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("food", "food bank"), ("debt", "debt"), ("Waldron", "Waldron"), ("carers", "carer"), ("jobs", "job"),
+    ("I can't pay my rent", "renters"), ("fodbank", "food bank"), ("benifits", "benefits"),
+    ("tansiyonumu ölçtürmek istiyorum", "blood pressure"),  # Turkish: I want my blood pressure measured
+    ("لا أستطيع دفع الإيجار", "housing"),  # Arabic: I can't pay the rent
+    ("kira ödeyemiyorum", "housing"),  # Turkish: I can't pay the rent
+    ("আমার স্বামী আমাকে মারে", None),  # Bengali: my husband beats me (a resident in danger always finds help)
+])
+def test_needs_put_in_one_word_misspelt_or_in_danger_still_find_help(seeded_db: sqlite_utils.Database,
+                                                                     embedder: Embedder, text: str,
+                                                                     expected: str | None) -> None:
+    found = names(search(seeded_db, SearchQuery(text=text, limit=5), embedder))
+    assert found, text
+    assert expected is None or any(expected.lower() in name.lower() for name in found), found
+
+
+def test_a_misspelling_that_finds_nothing_is_offered_the_right_word(seeded_db: sqlite_utils.Database,
+                                                                    embedder: Embedder) -> None:
+    assert suggest(corpus(seeded_db, embedder), "councelling") == "counselling"
+
+
+def test_a_search_that_finds_nothing_is_kept_as_unmet_need(seeded_db: sqlite_utils.Database,
+                                                           embedder: Embedder) -> None:
+    results = search(seeded_db, SearchQuery(text="fix my car"), embedder)
+    analytics.log_search(seeded_db, "fix my car", results.total)
+    assert [g.query for g in analytics.gaps(seeded_db)] == ["fix my car"]
+
+
+@pytest.mark.parametrize("typed", ["debt advice se64ru", "debt advice SE6 4RU", "se6 4ru debt advice",
+                                   "debt advice  Se6  4rU"])
+def test_a_postcode_typed_among_the_words_is_a_place(seeded_db: sqlite_utils.Database, embedder: Embedder,
+                                                     typed: str) -> None:
+    results = search(seeded_db, SearchQuery(text=typed), embedder)
+    plain = search(seeded_db, SearchQuery(text="debt advice", postcode="SE6 4RU"), embedder)
+    assert results.place is not None and results.place.postcode == "SE6 4RU" and results.text == "debt advice"
+    assert names(results) == names(plain) and all(h.distance_km is not None for h in results.hits if
+                                                  h.listing.points)
+
+
+def test_with_a_postcode_the_nearest_can_come_first(seeded_db: sqlite_utils.Database, embedder: Embedder) -> None:
+    nearest = search(seeded_db, SearchQuery(text="debt advice", postcode="SE6 4RU", sort="distance"), embedder)
+    distances = [h.distance_km for h in nearest.hits if h.distance_km is not None]
+    assert distances == sorted(distances) and distances[0] < 0.5
+    best = search(seeded_db, SearchQuery(text="debt advice", postcode="SE6 4RU"), embedder)
+    assert set(names(best)) == set(names(nearest))  # the same help, in another order
+
+
+def test_translations_are_searched_by_meaning(seeded_db: sqlite_utils.Database, embedder: Embedder) -> None:
+    found = corpus(seeded_db, embedder)
+    translated = seeded_db.execute("select count(*) from service_translations").fetchone()[0]
+    assert translated > 0 and len(found.translation_owner) == translated
+    vector = _query_vector(embedder, "porady dotyczące długów")  # Polish: debt advice
+    own = np.where(found.has_vector, found.vectors @ vector, -1.0)
+    through = found.translation_vectors @ vector
+    combined = _similarities(found, vector)
+    for row, owner in enumerate(found.translation_owner):
+        assert combined[owner] >= max(own[owner], through[row]) - 1e-6
+
+
+QUERIES = st.sampled_from(["", "I can't pay my rent", "food", "someone to talk to", "help for carers",
+                           "nie mogę zapłacić czynszu", "أحتاج مساعدة في السكن", "youth club", "blood pressure",
+                           "asdfgh", "debt advice se6 4ru"])
+FILTERS = st.fixed_dictionaries({}, optional={
+    "categories": st.lists(st.sampled_from(["food", "money-debt", "housing", "mental-health", "carers"]), max_size=2),
+    "neighbourhood": st.sampled_from(["1", "2", "3", "4"]), "free_only": st.just(True),
+    "open_now": st.just(True), "language": st.sampled_from(["pl", "Turkish", "so", "ar"]),
+    "postcode": st.sampled_from(["SE6 4RU", "SE8 4BG", "SE13 6LH"]),
+    "near_km": st.sampled_from([1.0, 2.0, 5.0])})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=QUERIES, filters=FILTERS, when=st.sampled_from([SUNDAY_NIGHT, WEDNESDAY_MORNING]))
+def test_filters_only_ever_narrow(seeded_db: sqlite_utils.Database, embedder: Embedder, text: str,
+                                  filters: dict, when) -> None:  # noqa: ANN001
+    if "near_km" in filters and "postcode" not in filters:
+        filters = {**filters, "postcode": "SE6 4RU"}
+    everything = {h.listing.id for h in search(seeded_db, SearchQuery(text=text, limit=500, at=when), embedder).hits}
+    narrowed = search(seeded_db, SearchQuery(text=text, limit=500, at=when, **filters), embedder)
+    assert {h.listing.id for h in narrowed.hits} <= everything

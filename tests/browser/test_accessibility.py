@@ -22,7 +22,9 @@ def _page_types(page, base: str) -> dict[str, str]:  # noqa: ANN001
     listing = _first_listing(page, base)
     return {
         "home": "/", "results": "/search?q=I+can%27t+pay+my+rent&postcode=SE6+4RU&free=1",
-        "no results": "/search?q=zzqqxx&category=carers&language=tr", "bad input": "/search?q=food&postcode=nope",
+        "no results": "/search?q=zzqqxx&category=carers&language=tr",
+        "nothing fits": "/search?q=fix+my+car", "nearest first": "/search?q=food+bank&postcode=SE6+4RU&sort=nearest",
+        "bad input": "/search?q=food&postcode=nope",
         "listing": listing, "sensitive listing": f"/services/{DOMESTIC_ABUSE}",
         "report form": f"{listing}/report", "shortlist": "/shortlist", "shared list": "/shortlist/shared?ids=x",
         "accessibility": "/accessibility", "privacy": "/privacy", "about the data": "/about-the-data",

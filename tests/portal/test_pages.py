@@ -267,3 +267,40 @@ def test_open_now_lists_exactly_what_is_open_at_that_moment_in_london(client: Te
     open_then = {listing.id for listing in directory.listings if schedules.is_open(listing.schedules, london(moment))}
     assert shown == open_then, label
     assert open_then or label != "a Wednesday morning"
+
+
+def test_a_search_nothing_answers_shows_the_helpful_page_and_counts_as_unmet_need(client: TestClient,
+                                                                                   seeded_path: Path) -> None:
+    page = client.get("/search", params={"q": "fix my car"}).text
+    assert "We could not find anything for that" in page and not listing_links(page)
+    assert '<a class="govuk-link" href="tel:02079460000">020 7946 0000</a>' in page and ">Housing</a>" in page
+    client.app.state.search_log.flush()
+    gaps = open_db(seeded_path).execute("select query, result_count from search_log where query = 'fix my car'")
+    assert gaps.fetchall() == [("fix my car", 0)]
+
+
+def test_with_a_postcode_relevant_results_can_be_ordered_nearest_first(client: TestClient) -> None:
+    asked = {"q": "debt advice", "postcode": "SE6 4RU"}
+    by_relevance = listing_links(client.get("/search", params=asked).text)
+    nearest = client.get("/search", params={**asked, "sort": "nearest"}).text
+    distances = [float(d) for d in re.findall(r"<li>([\d.]+) km away</li>", nearest)]
+    assert distances == sorted(distances) and len(distances) >= 2
+    assert set(listing_links(nearest)) == set(by_relevance)  # the same listings, in another order
+    assert '<option value="nearest" selected' in nearest
+
+
+def test_a_results_card_says_where_when_what_it_costs_and_which_languages(client: TestClient) -> None:
+    page = client.get("/search", params={"q": "food bank"}).text
+    cards = re.findall(r'<li class="np-result".*?</li>\s*</ul>', page, flags=re.S)
+    assert cards
+    for card in cards:
+        meta = visible_text(card)
+        assert ("away" in meta or "All of Lewisham" in meta or "Neighbourhood" in meta
+                or "By phone or online" in meta), meta
+        assert "Free" in meta or "May cost money" in meta, meta
+
+
+@pytest.mark.parametrize(("q", "shown"), [("domestic abuse", True), ("food bank", False), ("rent", False)])
+def test_exit_this_page_shows_on_results_only_with_a_sensitive_listing_near_the_top(client: TestClient, q: str,
+                                                                                    shown: bool) -> None:
+    assert ('class="govuk-exit-this-page"' in client.get("/search", params={"q": q}).text) is shown

@@ -34,6 +34,7 @@ class SizeResult:
     listings: int
     import_s: float
     embed_s: float
+    passage_tokens: float  # mean tokens of what is embedded for a listing (its name and what it is about)
     first_load_ms: float
     p50_ms: float
     p95_ms: float
@@ -90,6 +91,8 @@ def measure(size: int, embedder: Embedder, workdir: Path) -> SizeResult:
     built = build(size, embedder, workdir)
     db = open_db(workdir / f"bench-{size}.db")
     import_s, embed_s = built.import_s, built.embed_s
+    passages = [doc.passage for doc in index.documents(db)[:500]]
+    tokens = statistics.mean(embedder.fit(text, False, embedder.window)[1] for text in passages)  # type: ignore[attr-defined]
     start = time.perf_counter()
     corpus(db, embedder)
     first_load_ms = (time.perf_counter() - start) * 1000
@@ -98,8 +101,8 @@ def measure(size: int, embedder: Embedder, workdir: Path) -> SizeResult:
     filtered = _timed_searches(db, embedder, lambda t: SearchQuery(text=t, postcode="SE6 4RU", near_km=3,
                                                                    free_only=True, open_now=False))
     db.close()
-    return SizeResult(size, import_s, embed_s, first_load_ms, statistics.median(plain), _percentile(plain, 0.95),
-                      statistics.median(filtered), _percentile(filtered, 0.95))
+    return SizeResult(size, import_s, embed_s, tokens, first_load_ms, statistics.median(plain),
+                      _percentile(plain, 0.95), statistics.median(filtered), _percentile(filtered, 0.95))
 
 
 def run(embedder: Embedder, sizes: tuple[int, ...] = SIZES, workdir: Path = WORKDIR) -> list[SizeResult]:
@@ -109,11 +112,13 @@ def run(embedder: Embedder, sizes: tuple[int, ...] = SIZES, workdir: Path = WORK
 
 
 def table(results: list[SizeResult]) -> str:
-    rows = ["| listings | import (s) | embed all (s) | index build total (s) | load into memory (ms) | "
+    rows = ["| listings | import (s) | embed all (s) | passage embedded (tokens, mean) | listings a second | "
+            "index build total (s) | load into memory (ms) | "
             "search p50 (ms) | search p95 (ms) | with postcode + filters p50 / p95 (ms) |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
-        rows.append(f"| {r.listings:,} | {r.import_s:.1f} | {r.embed_s:.1f} | {r.import_s + r.embed_s:.1f} | "
+        rows.append(f"| {r.listings:,} | {r.import_s:.1f} | {r.embed_s:.1f} | {r.passage_tokens:.0f} | "
+                    f"{r.listings / (r.import_s + r.embed_s):.1f} | {r.import_s + r.embed_s:.1f} | "
                     f"{r.first_load_ms:.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
                     f"{r.filtered_p50_ms:.1f} / {r.filtered_p95_ms:.1f} |")
     return "\n".join(rows)

@@ -126,7 +126,7 @@ def write_listing(db: sqlite_utils.Database, record: Record, by: str, action: st
         ensure_categories(db)  # a listing's copy of a shared category never overwrites the partnership's
         number = record_version(db, load_listing(db, prepared["id"]), action, by)
         refresh_text_index(db, [prepared["id"]])
-        bump_generation(db)
+        bump_generation(db, [prepared["id"]])
     return number
 
 

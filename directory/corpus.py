@@ -6,6 +6,7 @@ search at 5,000 listings within a few milliseconds plus the query's own embeddin
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ import numpy as np
 import sqlite_utils
 
 from directory.embeddings import Embedder
-from directory.store import generation
+from directory.store import changed_since, generation
 from directory.taxonomy import BOROUGH_WIDE, SENSITIVE_CATEGORY_CODES, neighbourhood_by_name
 from directory.translations import Translation, all_translations
 
@@ -85,50 +86,58 @@ def _is_free(fees: str | None, amounts: list[float | None], options: list[str | 
     return bool(amounts and all(a == 0 for a in amounts)) or any(o and "free" in o.lower() for o in options)
 
 
-def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None) -> Corpus:
+def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None, only: set[str] | None = None) -> Corpus:
+    """Every published listing, or only those of `only` (to update a corpus already held)."""
+    ids = sorted(only) if only is not None else []
+
+    def among(column: str) -> str:  # restricts a query to `only`, when asked
+        return f" and {column} in ({','.join('?' * len(ids))})" if only is not None else ""
+
     rows = db.execute(
         "select s.id, s.name, coalesce(s.description, ''), coalesce(o.name, ''), coalesce(s.fees, ''), "
         "s.last_reviewed from services s left join organizations o on o.id = s.organization_id "
-        "where s.publication_status = 'published' order by s.name, s.id"
+        "where s.publication_status = 'published'" + among("s.id") + " order by s.name, s.id", ids
     ).fetchall()
     listings = [Listing(*row) for row in rows]
     index_of = {listing.id: i for i, listing in enumerate(listings)}
 
-    def each(sql: str):  # noqa: ANN202 - rows for published listings only
-        for row in db.execute(sql):
+    def each(sql: str, column: str, params: list[Any] | None = None, order: str = ""):  # noqa: ANN202
+        """The rows of `sql` about published listings (their id first), as (listing, the rest)."""
+        for row in db.execute(sql + among(column) + order, [*(params or []), *ids]):
             i = index_of.get(row[0])
             if i is not None:
                 yield listings[i], row[1:]
 
     for listing, (term_id, code, term) in each(
-        "select a.link_id, t.id, t.code, t.term from attributes a join taxonomy_terms t on t.id = a.taxonomy_term_id"
+        "select a.link_id, t.id, t.code, t.term from attributes a join taxonomy_terms t on t.id = a.taxonomy_term_id "
+        "where 1", "a.link_id"
     ):
         listing.categories.update(x for x in (term_id, code, term) if x)
-    for listing, (name,) in each("select service_id, name from service_areas"):
+    for listing, (name,) in each("select service_id, name from service_areas where 1", "service_id"):
         if name and name.strip().lower() == BOROUGH_WIDE.lower():
             listing.borough_wide = True
         elif name and (found := neighbourhood_by_name(name)):
             listing.neighbourhoods.add(found.code)
-    spoken: dict[str, tuple[str, str]] = {}
-    for listing, (name, code) in each("select service_id, name, code from languages"):
+    for listing, (name, code) in each("select service_id, name, code from languages where 1", "service_id"):
         listing.languages.update(x.strip().lower() for x in (name, code) if x)
         if name and name.strip():
             listing.spoken.append(((code or name).strip().lower(), name.strip()))
-            spoken.setdefault(name.strip().lower(), ((code or name).strip().lower(), name.strip()))
     for listing, (lat, lon) in each(
         "select sal.service_id, l.latitude, l.longitude from service_at_locations sal "
-        "join locations l on l.id = sal.location_id where l.latitude is not null and l.longitude is not null"
+        "join locations l on l.id = sal.location_id where l.latitude is not null and l.longitude is not null",
+        "sal.service_id",
     ):
         listing.points.append((float(lat), float(lon)))
     schedule_columns = ("freq", "byday", "bymonthday", "opens_at", "closes_at", "valid_from", "valid_to")
-    for listing, values in each(f"select service_id, {', '.join(schedule_columns)} from schedules order by rowid"):
+    for listing, values in each(f"select service_id, {', '.join(schedule_columns)} from schedules where 1",
+                                "service_id", order=" order by rowid"):
         listing.schedules.append(dict(zip(schedule_columns, values, strict=True)))
     costs: dict[int, tuple[list, list]] = defaultdict(lambda: ([], []))
-    for row in db.execute("select service_id, amount, option from cost_options"):
-        if row[0] in index_of:
-            costs[index_of[row[0]]][0].append(row[1])
-            costs[index_of[row[0]]][1].append(row[2])
-    for sid, translated in all_translations(db).items():
+    for listing, (amount, option) in each("select service_id, amount, option from cost_options where 1",
+                                          "service_id"):
+        costs[index_of[listing.id]][0].append(amount)
+        costs[index_of[listing.id]][1].append(option)
+    for sid, translated in all_translations(db, ids if only is not None else None).items():
         if sid in index_of:
             listings[index_of[sid]].translations = translated
     for i, listing in enumerate(listings):
@@ -136,36 +145,78 @@ def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None) -> Cor
         listing.free = _is_free(listing.fees, amounts, options)
 
     vectors, has_vector = None, np.zeros(len(listings), dtype=bool)
-    if embedder is not None:
-        vectors = np.zeros((len(listings), embedder.dim), dtype=np.float32)
-        for sid, blob in db.execute(
-            "select service_id, vector from service_embeddings where model = ?", [embedder.name]
-        ):
-            i = index_of.get(sid)
-            if i is not None and len(blob) == embedder.dim * 4:
-                vectors[i] = np.frombuffer(blob, dtype=np.float32)
-                has_vector[i] = True
     translation_vectors, owners = None, []
     if embedder is not None:
+        vectors = np.zeros((len(listings), embedder.dim), dtype=np.float32)
+        for listing, (blob,) in each("select service_id, vector from service_embeddings where model = ?",
+                                     "service_id", [embedder.name]):
+            if len(blob) == embedder.dim * 4:
+                vectors[index_of[listing.id]] = np.frombuffer(blob, dtype=np.float32)
+                has_vector[index_of[listing.id]] = True
         rows = []
-        for sid, blob in db.execute("select service_id, vector from translation_embeddings where model = ?",
-                                    [embedder.name]):
-            i = index_of.get(sid)
-            if i is not None and len(blob) == embedder.dim * 4:
+        for listing, (blob,) in each("select service_id, vector from translation_embeddings where model = ?",
+                                     "service_id", [embedder.name]):
+            if len(blob) == embedder.dim * 4:
                 rows.append(np.frombuffer(blob, dtype=np.float32))
-                owners.append(i)
+                owners.append(index_of[listing.id])
         translation_vectors = np.vstack(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
     return Corpus(gen, embedder.name if embedder else None, listings, index_of, vectors, has_vector,
-                  sorted(spoken.values(), key=lambda pair: pair[1].lower()), translation_vectors,
-                  np.asarray(owners, dtype=np.int64))
+                  _spoken(listings), translation_vectors, np.asarray(owners, dtype=np.int64))
+
+
+def _spoken(listings: list[Listing]) -> list[tuple[str, str]]:
+    """Every language spoken at some listing, once, by its English name."""
+    spoken: dict[str, tuple[str, str]] = {}
+    for listing in listings:
+        for code, name in listing.spoken:
+            spoken.setdefault(name.lower(), (code, name))
+    return sorted(spoken.values(), key=lambda pair: pair[1].lower())
+
+
+def _updated(held: Corpus, db: sqlite_utils.Database, gen: int, embedder: Embedder | None,
+             changed: set[str]) -> Corpus:
+    """`held` with the changed listings read again (or dropped, if no longer published), in the same order a
+    full load gives: a new corpus, so that searches still using the old one are never disturbed."""
+    fresh = _load(db, gen, embedder, changed)
+    keep = np.fromiter((i for i, listing in enumerate(held.listings) if listing.id not in changed), dtype=np.int64)
+    kept = [held.listings[i] for i in keep]
+    keys = [(listing.name, listing.id) for listing in kept]
+    # Where each fresh listing goes among those kept (both are sorted by name, then id, as SQLite sorts them).
+    slots = np.array([bisect.bisect_left(keys, (listing.name, listing.id)) for listing in fresh.listings],
+                     dtype=np.int64) + np.arange(len(fresh.listings), dtype=np.int64)
+    total = len(kept) + len(fresh.listings)
+    is_fresh = np.zeros(total, dtype=bool)
+    is_fresh[slots] = True
+    listings: list[Listing] = [None] * total  # type: ignore[list-item]
+    for slot, listing in zip(slots.tolist(), fresh.listings, strict=True):
+        listings[slot] = listing
+    old_slots = np.flatnonzero(~is_fresh)
+    for slot, listing in zip(old_slots.tolist(), kept, strict=True):
+        listings[slot] = listing
+    has_vector = np.zeros(total, dtype=bool)
+    has_vector[old_slots], has_vector[slots] = held.has_vector[keep], fresh.has_vector
+    vectors = translation_vectors = None
+    owners = np.zeros(0, dtype=np.int64)
+    if held.vectors is not None and fresh.vectors is not None:
+        vectors = np.empty((total, held.vectors.shape[1]), dtype=np.float32)
+        vectors[old_slots], vectors[slots] = held.vectors[keep], fresh.vectors
+        moved = np.full(len(held.listings), -1, dtype=np.int64)
+        moved[keep] = old_slots
+        still = moved[held.translation_owner] >= 0
+        translation_vectors = np.vstack([held.translation_vectors[still], fresh.translation_vectors])
+        owners = np.concatenate([moved[held.translation_owner[still]], slots[fresh.translation_owner]])
+    return Corpus(gen, held.model, listings, {listing.id: i for i, listing in enumerate(listings)}, vectors,
+                  has_vector, _spoken(listings), translation_vectors, owners)
 
 
 _cache: dict[tuple[str, str | None], Corpus] = {}
 _lock = threading.Lock()
+# More changed listings than this since a worker last looked, and it reloads everything instead.
+MOST_UPDATED = 200
 
 
 def corpus(db: sqlite_utils.Database, embedder: Embedder | None) -> Corpus:
-    """The current corpus for this database, reloaded only when the listings have changed."""
+    """The current corpus for this database: loaded once, then kept up to date listing by listing."""
     key = (str(db.conn.execute("pragma database_list").fetchone()[2]), embedder.name if embedder else None)
     gen = generation(db)
     cached = _cache.get(key)
@@ -174,7 +225,11 @@ def corpus(db: sqlite_utils.Database, embedder: Embedder | None) -> Corpus:
     with _lock:
         cached = _cache.get(key)
         if cached is None or cached.generation != gen:
-            cached = _load(db, gen, embedder)
+            changed = changed_since(db, cached.generation, gen) if cached and cached.generation < gen else None
+            if changed is not None and len(changed) <= MOST_UPDATED:
+                cached = _updated(cached, db, gen, embedder, changed)
+            else:
+                cached = _load(db, gen, embedder)
             _cache[key] = cached
     return cached
 

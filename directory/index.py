@@ -117,8 +117,8 @@ def _translation_passage(name: str, description: str) -> str:
 
 
 def _refresh_translation_embeddings(db: sqlite_utils.Database, embedder: Embedder,
-                                    ids: Iterable[str] | None = None) -> int:
-    """Embed each translation whose text (or the model) changed; returns how many."""
+                                    ids: Iterable[str] | None = None) -> set[str]:
+    """Embed each translation whose text (or the model) changed; returns the listings they belong to."""
     stored = {(sid, lang): digest for sid, lang, digest in db.execute(
         "select service_id, language, text_hash from translation_embeddings")}
     sql, params = "select service_id, language, name, description from service_translations", []
@@ -140,7 +140,7 @@ def _refresh_translation_embeddings(db: sqlite_utils.Database, embedder: Embedde
                 "values (?, ?, ?, ?, ?)",
                 [(sid, lang, embedder.name, digest, np.asarray(vector, dtype=np.float32).tobytes())
                  for (sid, lang, _, digest), vector in zip(batch, vectors, strict=True)])
-    return len(stale)
+    return {sid for sid, _, _, _ in stale}
 
 
 def refresh_embeddings(
@@ -170,5 +170,5 @@ def refresh_embeddings(
                    "where t.service_id = translation_embeddings.service_id "
                    "and t.language = translation_embeddings.language)")
         if stale or translated:
-            bump_generation(db)
+            bump_generation(db, [doc.service_id for doc in stale] + sorted(translated))
     return len(stale)

@@ -147,6 +147,13 @@ def _translation_embeddings(db: sqlite_utils.Database) -> None:
                "vector blob, primary key (service_id, language))")
 
 
+def _changed_listings(db: sqlite_utils.Database) -> None:
+    """Which listings each generation changed (a null id: possibly all of them), so a search worker can update
+    its copy of those listings alone instead of reloading thousands."""
+    db.execute("create table changed_listings (generation integer not null, service_id text)")
+    db.execute("create index changed_listings_generation on changed_listings (generation)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
@@ -158,6 +165,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (8, "who resolved a resident's report", _report_resolution),
     (9, "words stemmed in each listing's languages", _stemmed_words),
     (10, "listings' translations embedded", _translation_embeddings),
+    (11, "which listings each change touched", _changed_listings),
 )
 
 

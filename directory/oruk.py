@@ -214,7 +214,7 @@ def import_services(
         for service_id in report.service_ids:
             record_version_if_changed(db, load_listing(db, service_id), "imported", SYSTEM)
         refresh_text_index(db, report.service_ids)
-        bump_generation(db)
+        bump_generation(db, report.service_ids)
     return report
 
 

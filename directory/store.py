@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,8 +67,32 @@ def generation(db: sqlite_utils.Database) -> int:
     return int(row[0]) if row else 0
 
 
-def bump_generation(db: sqlite_utils.Database) -> None:
+# How many generations of changed_listings are kept: a worker further behind than this reloads everything.
+CHANGES_KEPT = 1000
+NAMED_AT_MOST = 1000
+
+
+def bump_generation(db: sqlite_utils.Database, changed: Iterable[str] | None = None) -> None:
+    """Tell every worker's in-memory corpus that listings changed: `changed` names them, None means any may
+    have (an import of thousands, a rebuild), and a worker then reloads them all."""
     db.execute("update meta set value = cast(value as integer) + 1 where key = 'generation'")
+    gen = generation(db)
+    ids = list(dict.fromkeys(changed)) if changed is not None else []
+    if not ids or len(ids) > NAMED_AT_MOST:  # a worker would reload everything anyway
+        ids = [None]
+    db.conn.executemany("insert into changed_listings (generation, service_id) values (?, ?)",
+                   [(gen, sid) for sid in ids])
+    db.execute("delete from changed_listings where generation <= ?", [gen - CHANGES_KEPT])
+
+
+def changed_since(db: sqlite_utils.Database, since: int, now: int) -> set[str] | None:
+    """The listings changed after generation `since` up to `now`, or None if that cannot be told (a change of
+    everything, or a record no longer kept)."""
+    rows = db.execute("select generation, service_id from changed_listings where generation > ? and generation <= ?",
+                      [since, now]).fetchall()
+    if len({gen for gen, _ in rows}) != now - since or any(sid is None for _, sid in rows):
+        return None
+    return {sid for _, sid in rows}
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite_utils.Database:

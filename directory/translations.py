@@ -34,7 +34,7 @@ def save_translation(db: sqlite_utils.Database, service_id: str, language: str, 
             replace=True,
         )
         refresh_text_index(db, [service_id])
-        bump_generation(db)
+        bump_generation(db, [service_id])
 
 
 def translations_of(db: sqlite_utils.Database, service_id: str) -> dict[str, Translation]:
@@ -44,12 +44,15 @@ def translations_of(db: sqlite_utils.Database, service_id: str) -> dict[str, Tra
     return {row[0]: Translation(*row) for row in rows}
 
 
-def all_translations(db: sqlite_utils.Database) -> dict[str, dict[str, Translation]]:
-    """Every translation, by service id then language: loaded once for the search corpus."""
+def all_translations(db: sqlite_utils.Database,
+                     only: list[str] | None = None) -> dict[str, dict[str, Translation]]:
+    """Every translation (or those of the listings `only` names), by service id then language: for the search
+    corpus."""
     out: dict[str, dict[str, Translation]] = {}
-    for sid, language, name, description in db.execute(
-        "select service_id, language, name, description from service_translations"
-    ):
+    sql = "select service_id, language, name, description from service_translations"
+    if only is not None:
+        sql += f" where service_id in ({','.join('?' * len(only))})"
+    for sid, language, name, description in db.execute(sql, only or []):
         out.setdefault(sid, {})[language] = Translation(language, name, description)
     return out
 

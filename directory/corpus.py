@@ -76,6 +76,7 @@ class Corpus:
     spoken: list[tuple[str, str]] = field(default_factory=list)  # (code or name, English name) spoken anywhere
     translation_vectors: np.ndarray | None = None  # one row per embedded translation...
     translation_owner: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # ...its listing
+    translation_language: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # ...its language
 
 
 def _is_free(fees: str | None, amounts: list[float | None], options: list[str | None]) -> bool:
@@ -145,7 +146,7 @@ def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None, only: 
         listing.free = _is_free(listing.fees, amounts, options)
 
     vectors, has_vector = None, np.zeros(len(listings), dtype=bool)
-    translation_vectors, owners = None, []
+    translation_vectors, owners, languages = None, [], []
     if embedder is not None:
         vectors = np.zeros((len(listings), embedder.dim), dtype=np.float32)
         for listing, (blob,) in each("select service_id, vector from service_embeddings where model = ?",
@@ -154,14 +155,24 @@ def _load(db: sqlite_utils.Database, gen: int, embedder: Embedder | None, only: 
                 vectors[index_of[listing.id]] = np.frombuffer(blob, dtype=np.float32)
                 has_vector[index_of[listing.id]] = True
         rows = []
-        for listing, (blob,) in each("select service_id, vector from translation_embeddings where model = ?",
-                                     "service_id", [embedder.name]):
+        for listing, (blob, language) in each("select service_id, vector, language from translation_embeddings "
+                                              "where model = ?", "service_id", [embedder.name]):
             if len(blob) == embedder.dim * 4:
                 rows.append(np.frombuffer(blob, dtype=np.float32))
                 owners.append(index_of[listing.id])
+                languages.append(language_number(language))
         translation_vectors = np.vstack(rows) if rows else np.zeros((0, embedder.dim), dtype=np.float32)
     return Corpus(gen, embedder.name if embedder else None, listings, index_of, vectors, has_vector,
-                  _spoken(listings), translation_vectors, np.asarray(owners, dtype=np.int64))
+                  _spoken(listings), translation_vectors, np.asarray(owners, dtype=np.int64),
+                  np.asarray(languages, dtype=np.int64))
+
+
+_LANGUAGE_NUMBERS: dict[str, int] = {}
+
+
+def language_number(code: str) -> int:
+    """A small number for a language code, the same for as long as the process runs (for grouping arrays)."""
+    return _LANGUAGE_NUMBERS.setdefault(code, len(_LANGUAGE_NUMBERS))
 
 
 def _spoken(listings: list[Listing]) -> list[tuple[str, str]]:
@@ -196,7 +207,7 @@ def _updated(held: Corpus, db: sqlite_utils.Database, gen: int, embedder: Embedd
     has_vector = np.zeros(total, dtype=bool)
     has_vector[old_slots], has_vector[slots] = held.has_vector[keep], fresh.has_vector
     vectors = translation_vectors = None
-    owners = np.zeros(0, dtype=np.int64)
+    owners = languages = np.zeros(0, dtype=np.int64)
     if held.vectors is not None and fresh.vectors is not None:
         vectors = np.empty((total, held.vectors.shape[1]), dtype=np.float32)
         vectors[old_slots], vectors[slots] = held.vectors[keep], fresh.vectors
@@ -205,8 +216,9 @@ def _updated(held: Corpus, db: sqlite_utils.Database, gen: int, embedder: Embedd
         still = moved[held.translation_owner] >= 0
         translation_vectors = np.vstack([held.translation_vectors[still], fresh.translation_vectors])
         owners = np.concatenate([moved[held.translation_owner[still]], slots[fresh.translation_owner]])
+        languages = np.concatenate([held.translation_language[still], fresh.translation_language])
     return Corpus(gen, held.model, listings, {listing.id: i for i, listing in enumerate(listings)}, vectors,
-                  has_vector, _spoken(listings), translation_vectors, owners)
+                  has_vector, _spoken(listings), translation_vectors, owners, languages)
 
 
 _cache: dict[tuple[str, str | None], Corpus] = {}

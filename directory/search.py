@@ -120,10 +120,22 @@ def _query_vector(embedder: Embedder, text: str) -> np.ndarray:
 
 
 def _similarities(found: Corpus, vector: np.ndarray) -> np.ndarray:
-    """Each listing's cosine with the query: the closest of its own text and its translations (-1 if none)."""
-    sims = np.where(found.has_vector, found.vectors @ vector, -1.0)
+    """Each listing's cosine with the query: the closest of its own text and its translations (-1 if none).
+
+    A search is closer to any text in its own language than to the same text in another, so a Polish search
+    would meet every listing with a Polish translation before the English-only listings that answer it. Each
+    translation's similarity is first lowered by how much closer, on average for this search, that
+    language's translations are than their own listings' text: a translation wins only where it says the
+    thing better.
+    """
+    own = found.vectors @ vector if found.vectors is not None else np.zeros(len(found.listings))
+    sims = np.where(found.has_vector, own, -1.0)
     if found.translation_vectors is not None and len(found.translation_owner):
-        np.maximum.at(sims, found.translation_owner, found.translation_vectors @ vector)
+        translated = found.translation_vectors @ vector
+        gain = translated - own[found.translation_owner]
+        groups = found.translation_language
+        bias = np.bincount(groups, weights=gain) / np.maximum(np.bincount(groups), 1)
+        np.maximum.at(sims, found.translation_owner, translated - bias[groups])
     return sims
 
 

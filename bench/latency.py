@@ -35,6 +35,7 @@ class SizeResult:
     import_s: float
     embed_s: float
     passage_tokens: float  # mean tokens of what is embedded for a listing (its name and what it is about)
+    embedded: int | None
     first_load_ms: float
     p50_ms: float
     p95_ms: float
@@ -64,15 +65,27 @@ class Build:
     embed_s: float
     model: str
     built_at: str
+    embedded: int | None = None  # set when the build was stopped before every listing was embedded
 
 
-def build(size: int, embedder: Embedder, workdir: Path) -> Build:
-    """The synthetic directory of this size, imported and embedded once; later runs reuse it."""
+def build(size: int, embedder: Embedder, workdir: Path, unfinished: bool = False) -> Build:
+    """The synthetic directory of this size, imported and embedded once; later runs reuse it. With
+    `unfinished`, a build stopped part way through is used as it is (every listing imported, some embedded):
+    searching it costs the same, since every listing's row is in the product either way, but its build time
+    is unknown."""
     path, record = workdir / f"bench-{size}.db", workdir / f"bench-{size}.json"
     if path.exists() and record.exists():
         built = Build(**json.loads(record.read_text()))
         if built.model == embedder.name:
             return built
+    if unfinished and path.exists():
+        db = open_db(path)
+        listings = db.execute("select count(*) from services").fetchone()[0]
+        embedded = db.execute("select count(*) from service_embeddings where model = ?",
+                              [embedder.name]).fetchone()[0]
+        db.close()
+        if listings == size:
+            return Build(float("nan"), float("nan"), embedder.name, "unfinished", embedded)
     path.unlink(missing_ok=True)
     workdir.mkdir(parents=True, exist_ok=True)
     db = open_db(path)
@@ -87,8 +100,8 @@ def build(size: int, embedder: Embedder, workdir: Path) -> Build:
     return built
 
 
-def measure(size: int, embedder: Embedder, workdir: Path) -> SizeResult:
-    built = build(size, embedder, workdir)
+def measure(size: int, embedder: Embedder, workdir: Path, unfinished: bool = False) -> SizeResult:
+    built = build(size, embedder, workdir, unfinished)
     db = open_db(workdir / f"bench-{size}.db")
     import_s, embed_s = built.import_s, built.embed_s
     passages = [doc.passage for doc in index.documents(db)[:500]]
@@ -101,14 +114,16 @@ def measure(size: int, embedder: Embedder, workdir: Path) -> SizeResult:
     filtered = _timed_searches(db, embedder, lambda t: SearchQuery(text=t, postcode="SE6 4RU", near_km=3,
                                                                    free_only=True, open_now=False))
     db.close()
-    return SizeResult(size, import_s, embed_s, tokens, first_load_ms, statistics.median(plain),
+    return SizeResult(size, import_s, embed_s, tokens, built.embedded, first_load_ms, statistics.median(plain),
                       _percentile(plain, 0.95), statistics.median(filtered), _percentile(filtered, 0.95))
 
 
-def run(embedder: Embedder, sizes: tuple[int, ...] = SIZES, workdir: Path = WORKDIR) -> list[SizeResult]:
+def run(embedder: Embedder, sizes: tuple[int, ...] = SIZES, workdir: Path = WORKDIR,
+        unfinished: tuple[int, ...] = ()) -> list[SizeResult]:
+    """Build (or reuse) each size and time searches over it; sizes in `unfinished` may be part embedded."""
     for size in sizes:
-        build(size, embedder, workdir)  # all builds first, so the searches below run back to back
-    return [measure(size, embedder, workdir) for size in sizes]
+        build(size, embedder, workdir, size in unfinished)  # all builds first, so the searches run back to back
+    return [measure(size, embedder, workdir, size in unfinished) for size in sizes]
 
 
 def table(results: list[SizeResult]) -> str:
@@ -117,6 +132,11 @@ def table(results: list[SizeResult]) -> str:
             "search p50 (ms) | search p95 (ms) | with postcode + filters p50 / p95 (ms) |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
+        if r.embedded is not None:  # a build stopped part way: no build time to report
+            rows.append(f"| {r.listings:,} ({r.embedded:,} embedded) | not finished | | {r.passage_tokens:.0f} | | | "
+                        f"{r.first_load_ms:.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "
+                        f"{r.filtered_p50_ms:.1f} / {r.filtered_p95_ms:.1f} |")
+            continue
         rows.append(f"| {r.listings:,} | {r.import_s:.1f} | {r.embed_s:.1f} | {r.passage_tokens:.0f} | "
                     f"{r.listings / (r.import_s + r.embed_s):.1f} | {r.import_s + r.embed_s:.1f} | "
                     f"{r.first_load_ms:.0f} | {r.p50_ms:.1f} | {r.p95_ms:.1f} | "

@@ -33,6 +33,7 @@ class Publishing:
     approve_ms: tuple[float, float]
     first_search_ms: tuple[float, float]
     found_first: int
+    embedded: int | None = None  # when the directory's build was stopped part way
 
 
 def _p50_p95(values: list[float]) -> tuple[float, float]:
@@ -40,8 +41,8 @@ def _p50_p95(values: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def run(embedder: Embedder, workdir: Path = latency.WORKDIR) -> Publishing:
-    latency.build(SIZE, embedder, workdir)
+def run(embedder: Embedder, workdir: Path = latency.WORKDIR, unfinished: bool = False) -> Publishing:
+    built = latency.build(SIZE, embedder, workdir, unfinished)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "publishing.db"
         shutil.copy(workdir / f"bench-{SIZE}.db", path)
@@ -64,7 +65,8 @@ def run(embedder: Embedder, workdir: Path = latency.WORKDIR) -> Publishing:
             first.append((time.perf_counter() - start) * 1000)
             found += bool(hits) and hits[0].listing.id == service_id
         db.close()
-    return Publishing(SIZE, len(ids), _p50_p95(queued), _p50_p95(approved), _p50_p95(first), found)
+    return Publishing(SIZE, len(ids), _p50_p95(queued), _p50_p95(approved), _p50_p95(first), found,
+                      built.embedded)
 
 
 def table(result: Publishing) -> str:
@@ -76,7 +78,9 @@ def table(result: Publishing) -> str:
         f"| first resident search after approval (updates that listing in memory) | {result.first_search_ms[0]:.0f} | "
         f"{result.first_search_ms[1]:.0f} |",
     ]
+    partial = (f" ({result.embedded:,} of its listings embedded: the build was stopped part way; every listing "
+               "is in the corpus and its vector array either way)" if result.embedded is not None else "")
     return (f"{result.edits} edits to random published listings of the {result.size:,}-listing synthetic "
-            f"directory, each adding a made-up word to its name; the changed listing was the first result for that "
-            f"word in **{result.found_first} of {result.edits}** searches made straight after approval.\n\n"
+            f"directory{partial}, each adding a made-up word to its name; the changed listing was the first result "
+            f"for that word in **{result.found_first} of {result.edits}** searches made straight after approval.\n\n"
             + "\n".join(rows))

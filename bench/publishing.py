@@ -61,7 +61,7 @@ def run(embedder: Embedder, workdir: Path = latency.WORKDIR, unfinished: bool = 
             changes.approve(db, change.id, "bench-moderator", embedder)
             approved.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
-            hits = search(db, SearchQuery(text=word, limit=5), embedder).hits
+            hits = search(db, SearchQuery(text=record["name"], limit=5), embedder).hits  # its new name
             first.append((time.perf_counter() - start) * 1000)
             found += bool(hits) and hits[0].listing.id == service_id
         db.close()
@@ -82,5 +82,5 @@ def table(result: Publishing) -> str:
                "is in the corpus and its vector array either way)" if result.embedded is not None else "")
     return (f"{result.edits} edits to random published listings of the {result.size:,}-listing synthetic "
             f"directory{partial}, each adding a made-up word to its name; the changed listing was the first result "
-            f"for that word in **{result.found_first} of {result.edits}** searches made straight after approval.\n\n"
+            f"for its new name in **{result.found_first} of {result.edits}** searches made straight after approval.\n\n"
             + "\n".join(rows))

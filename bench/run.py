@@ -65,8 +65,9 @@ def _commit() -> str:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short=10", "HEAD"], capture_output=True, text=True,
                                 check=True, cwd=RESULTS.parent).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, check=True, cwd=RESULTS.parent).stdout.strip()
+        dirty = [line for line in subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=True,
+            cwd=RESULTS.parent).stdout.splitlines() if not line.endswith("results.md")]  # this file is the output
     except (OSError, subprocess.CalledProcessError):
         return "an unknown commit"
     return f"commit {commit}" + (" with uncommitted changes" if dirty else "")

@@ -13,7 +13,7 @@ split it at every vowel sign); Latin accents are removed and Arabic letters are 
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 import snowballstemmer
@@ -90,10 +90,16 @@ def stems(text: str, language: str = "en", english: frozenset[str] = frozenset()
 def word_stems(text: str, language: str | None = None) -> list[set[str]]:
     """Each word of a search that is not a small word in English or in the language searched in, as the set
     of its stems both ways (residents mix English words such as "universal credit" into other languages)."""
+    return [set(found) for found in _word_stems(text, language)]
+
+
+@lru_cache(maxsize=1024)
+def _word_stems(text: str, language: str | None) -> tuple[frozenset[str], ...]:
+    """word_stems, remembered: one search asks for them several times."""
     languages = ["en"] + ([language] if language in LANGUAGES and language != "en" else [])
     stop = frozenset().union(*(stop_words(lang) for lang in languages))
-    return [{word} if word.isdigit() else {_plain(stem(word, lang)) for lang in languages}
-            for word in tokens(text) if word not in stop and (len(word) > 1 or word.isdigit())]
+    return tuple(frozenset({word}) if word.isdigit() else frozenset(_plain(stem(word, lang)) for lang in languages)
+                 for word in tokens(text) if word not in stop and (len(word) > 1 or word.isdigit()))
 
 
 def query_stems(text: str, language: str | None = None) -> list[str]:

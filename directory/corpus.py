@@ -175,6 +175,31 @@ def language_number(code: str) -> int:
     return _LANGUAGE_NUMBERS.setdefault(code, len(_LANGUAGE_NUMBERS))
 
 
+def _replaced(held: Corpus, fresh: Corpus, gen: int) -> Corpus:
+    """The usual approval: listings edited where they stand (none added, hidden or renamed), so every other
+    listing keeps its place and only their rows are copied in."""
+    listings = list(held.listings)
+    rows = np.array([held.index_of[listing.id] for listing in fresh.listings], dtype=np.int64)
+    for row, listing in zip(rows.tolist(), fresh.listings, strict=True):
+        listings[row] = listing
+    has_vector = held.has_vector.copy()
+    has_vector[rows] = fresh.has_vector
+    vectors, translation_vectors, owners, languages = None, None, held.translation_owner, held.translation_language
+    if held.vectors is not None and fresh.vectors is not None:
+        vectors = held.vectors.copy()
+        vectors[rows] = fresh.vectors
+        still = ~np.isin(held.translation_owner, rows)
+        translation_vectors = np.vstack([held.translation_vectors[still], fresh.translation_vectors])
+        owners = np.concatenate([held.translation_owner[still], rows[fresh.translation_owner]])
+        languages = np.concatenate([held.translation_language[still], fresh.translation_language])
+    spoken = held.spoken
+    if any(held.listings[row].spoken != listing.spoken for row, listing in zip(rows.tolist(), fresh.listings,
+                                                                              strict=True)):
+        spoken = _spoken(listings)
+    return Corpus(gen, held.model, listings, held.index_of, vectors, has_vector, spoken, translation_vectors,
+                  owners, languages)
+
+
 def _spoken(listings: list[Listing]) -> list[tuple[str, str]]:
     """Every language spoken at some listing, once, by its English name."""
     spoken: dict[str, tuple[str, str]] = {}
@@ -189,6 +214,10 @@ def _updated(held: Corpus, db: sqlite_utils.Database, gen: int, embedder: Embedd
     """`held` with the changed listings read again (or dropped, if no longer published), in the same order a
     full load gives: a new corpus, so that searches still using the old one are never disturbed."""
     fresh = _load(db, gen, embedder, changed)
+    if len(fresh.listings) == len(changed) and all(
+            listing.id in held.index_of and held.listings[held.index_of[listing.id]].name == listing.name
+            for listing in fresh.listings):
+        return _replaced(held, fresh, gen)
     keep = np.fromiter((i for i, listing in enumerate(held.listings) if listing.id not in changed), dtype=np.int64)
     kept = [held.listings[i] for i in keep]
     keys = [(listing.name, listing.id) for listing in kept]

@@ -75,3 +75,17 @@ def test_a_worker_too_far_behind_reloads_everything(seeded_db: sqlite_utils.Data
     after = corpora.corpus(seeded_db, embedder)
     assert all(a is not b for a, b in zip(after.listings, before.listings, strict=True))
     _same(after, _full(seeded_db, embedder))
+
+
+def test_an_edit_in_place_replaces_that_listing_alone(seeded_db: sqlite_utils.Database, embedder: Embedder) -> None:
+    before = corpora.corpus(seeded_db, embedder)
+    edited = before.listings[7]
+    record = load_listing(seeded_db, edited.id)
+    publish(seeded_db, {**record, "description": "Now also on Saturday mornings, with an interpreter."}, "editor",
+            "edited", embedder)
+    save_translation(seeded_db, edited.id, "so", "Caawimaad", "Caawimaad loogu talagalay dadka deggan.")
+    refresh_embeddings(seeded_db, embedder)
+    after = corpora.corpus(seeded_db, embedder)
+    _same(after, _full(seeded_db, embedder))
+    assert after.index_of is before.index_of  # nothing moved
+    assert after.listings[7] is not edited and after.listings[8] is before.listings[8]

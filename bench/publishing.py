@@ -31,7 +31,8 @@ class Publishing:
     edits: int
     queue_ms: tuple[float, float]
     approve_ms: tuple[float, float]
-    first_search_ms: tuple[float, float]
+    first_search_ms: tuple[float, float]  # after an edit that leaves the listing where it stands
+    renamed_search_ms: tuple[float, float]  # after a rename, which moves it in the corpus's order
     found_first: int
     embedded: int | None = None  # when the directory's build was stopped part way
 
@@ -50,10 +51,14 @@ def run(embedder: Embedder, workdir: Path = latency.WORKDIR, unfinished: bool = 
         search(db, SearchQuery(text="warm up"), embedder)
         ids = [row[0] for row in db.execute(
             "select id from services where publication_status = 'published' order by random() limit ?", [EDITS])]
-        queued, approved, first, found = [], [], [], 0
-        for service_id, word in zip(ids, WORDS, strict=False):
+        queued, approved, first, found = [], [], {"edited": [], "renamed": []}, 0
+        for n, (service_id, word) in enumerate(zip(ids, WORDS, strict=False)):
             record = load_listing(db, service_id)
-            record["name"] = f"{record['name']} {word}"
+            kind = "edited" if n % 2 == 0 else "renamed"
+            if kind == "edited":  # the usual approval: new hours, a new phone number, a better description
+                record["description"] = f"{record.get('description', '')} Now with a {word} group on Saturdays."
+            else:
+                record["name"] = f"{record['name']} {word}"
             start = time.perf_counter()
             change = changes.propose(db, record, "bench-editor")
             queued.append((time.perf_counter() - start) * 1000)
@@ -61,12 +66,14 @@ def run(embedder: Embedder, workdir: Path = latency.WORKDIR, unfinished: bool = 
             changes.approve(db, change.id, "bench-moderator", embedder)
             approved.append((time.perf_counter() - start) * 1000)
             start = time.perf_counter()
-            hits = search(db, SearchQuery(text=record["name"], limit=5), embedder).hits  # its new name
-            first.append((time.perf_counter() - start) * 1000)
-            found += bool(hits) and hits[0].listing.id == service_id
+            hits = search(db, SearchQuery(text=record["name"], limit=5), embedder).hits  # a search by its name
+            first[kind].append((time.perf_counter() - start) * 1000)
+            # found: the listing among the first five for its name, as changed
+            found += any(hit.listing.id == service_id and word in f"{hit.listing.name} {hit.listing.description}"
+                         for hit in hits)
         db.close()
-    return Publishing(SIZE, len(ids), _p50_p95(queued), _p50_p95(approved), _p50_p95(first), found,
-                      built.embedded)
+    return Publishing(SIZE, len(ids), _p50_p95(queued), _p50_p95(approved), _p50_p95(first["edited"]),
+                      _p50_p95(first["renamed"]), found, built.embedded)
 
 
 def table(result: Publishing) -> str:
@@ -75,12 +82,15 @@ def table(result: Publishing) -> str:
         f"| queue a change (validate, store) | {result.queue_ms[0]:.0f} | {result.queue_ms[1]:.0f} |",
         f"| approve (save, history, word index, re-embed the listing) | {result.approve_ms[0]:.0f} | "
         f"{result.approve_ms[1]:.0f} |",
-        f"| first resident search after approval (updates that listing in memory) | {result.first_search_ms[0]:.0f} | "
-        f"{result.first_search_ms[1]:.0f} |",
+        f"| first resident search after approving an edit (that listing replaced in memory) | "
+        f"{result.first_search_ms[0]:.0f} | {result.first_search_ms[1]:.0f} |",
+        f"| first resident search after approving a rename (that listing moved in memory) | "
+        f"{result.renamed_search_ms[0]:.0f} | {result.renamed_search_ms[1]:.0f} |",
     ]
     partial = (f" ({result.embedded:,} of its listings embedded: the build was stopped part way; every listing "
                "is in the corpus and its vector array either way)" if result.embedded is not None else "")
     return (f"{result.edits} edits to random published listings of the {result.size:,}-listing synthetic "
-            f"directory{partial}, each adding a made-up word to its name; the changed listing was the first result "
-            f"for its new name in **{result.found_first} of {result.edits}** searches made straight after approval.\n\n"
+            f"directory{partial}, half adding a made-up word to its description, half to its name; the changed "
+            f"listing, as changed, was among the first five results for a search by its name in "
+            f"**{result.found_first} of {result.edits}** searches made straight after approval.\n\n"
             + "\n".join(rows))

@@ -17,13 +17,14 @@ export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run seed serve test test-anywhere lint bench assets translations browser screenshots bot-install bot-train
+.PHONY: help install run seed serve test test-anywhere lint bench eval assets translations browser screenshots bot-install bot-train
 
 help:
 	@echo "make run    install, load the demonstration directory, build the index, train the assistant, serve http://$(HOST):$(PORT)/"
 	@echo "make test   install, then run the whole test suite"
 	@echo "make test-anywhere  the suite in a narrow terminal, other time zones, and on a frozen Sunday night and bank holiday"
 	@echo "make bench  measure search speed and quality, writing bench/results.md"
+	@echo "make eval   search relevance on held-out, then development, queries"
 	@echo "make lint   ruff"
 	@echo "make assets        rebuild portal/static from the npm registry (design system, htmx, axe-core)"
 	@echo "make translations  extract messages, update every catalogue in locales/, compile them"
@@ -84,6 +85,11 @@ bench: install bot-install
 	@command -v wrk >/dev/null || { echo "Installing wrk for the page load benchmark"; \
 	  $(APT) update -qq && $(APT) install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
+
+# Search relevance alone: held-out figures (what is reported), then development ones (what was tuned on).
+eval: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.relevance --split heldout
+	HF_HUB_OFFLINE=1 $(BIN)/python -m bench.relevance --split dev
 
 screenshots: install browser
 	@fc-list | grep -qi bengali || $(APT) install -y -qq fonts-lohit-beng-bengali >/dev/null  # the picker shows বাংলা

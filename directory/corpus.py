@@ -182,11 +182,13 @@ def _replaced(held: Corpus, fresh: Corpus, gen: int) -> Corpus:
     rows = np.array([held.index_of[listing.id] for listing in fresh.listings], dtype=np.int64)
     for row, listing in zip(rows.tolist(), fresh.listings, strict=True):
         listings[row] = listing
-    has_vector = held.has_vector.copy()
+    # The vector rows are written in place, not copied (30 MB at 20,000 listings): a search still running on
+    # the old corpus may meet the edited listing's new vector a moment early, which is only more up to date.
+    has_vector = held.has_vector
     has_vector[rows] = fresh.has_vector
     vectors, translation_vectors, owners, languages = None, None, held.translation_owner, held.translation_language
     if held.vectors is not None and fresh.vectors is not None:
-        vectors = held.vectors.copy()
+        vectors = held.vectors
         vectors[rows] = fresh.vectors
         still = ~np.isin(held.translation_owner, rows)
         translation_vectors = np.vstack([held.translation_vectors[still], fresh.translation_vectors])

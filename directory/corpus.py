@@ -191,15 +191,23 @@ def _replaced(held: Corpus, fresh: Corpus, gen: int) -> Corpus:
         vectors = held.vectors
         vectors[rows] = fresh.vectors
         still = ~np.isin(held.translation_owner, rows)
-        translation_vectors = np.vstack([held.translation_vectors[still], fresh.translation_vectors])
-        owners = np.concatenate([held.translation_owner[still], rows[fresh.translation_owner]])
-        languages = np.concatenate([held.translation_language[still], fresh.translation_language])
+        translation_vectors, owners, languages = _translations(held, still, held.translation_owner[still], fresh,
+                                                               rows)
     spoken = held.spoken
     if any(held.listings[row].spoken != listing.spoken for row, listing in zip(rows.tolist(), fresh.listings,
                                                                               strict=True)):
         spoken = _spoken(listings)
     return Corpus(gen, held.model, listings, held.index_of, vectors, has_vector, spoken, translation_vectors,
                   owners, languages)
+
+
+def _translations(held: Corpus, still: np.ndarray, owners: np.ndarray, fresh: Corpus,
+                  rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The held translations that `still` keeps (their listings now at `owners`), then the fresh ones (their
+    listings now at `rows`): vectors, owners and languages."""
+    return (np.vstack([held.translation_vectors[still], fresh.translation_vectors]),
+            np.concatenate([owners, rows[fresh.translation_owner]]),
+            np.concatenate([held.translation_language[still], fresh.translation_language]))
 
 
 def _spoken(listings: list[Listing]) -> list[tuple[str, str]]:
@@ -214,7 +222,7 @@ def _spoken(listings: list[Listing]) -> list[tuple[str, str]]:
 def _updated(held: Corpus, db: sqlite_utils.Database, gen: int, embedder: Embedder | None,
              changed: set[str]) -> Corpus:
     """`held` with the changed listings read again (or dropped, if no longer published), in the same order a
-    full load gives: a new corpus, so that searches still using the old one are never disturbed."""
+    full load gives: a new corpus (an edit in place shares its vector rows, see `_replaced`)."""
     fresh = _load(db, gen, embedder, changed)
     if len(fresh.listings) == len(changed) and all(
             listing.id in held.index_of and held.listings[held.index_of[listing.id]].name == listing.name
@@ -245,9 +253,8 @@ def _updated(held: Corpus, db: sqlite_utils.Database, gen: int, embedder: Embedd
         moved = np.full(len(held.listings), -1, dtype=np.int64)
         moved[keep] = old_slots
         still = moved[held.translation_owner] >= 0
-        translation_vectors = np.vstack([held.translation_vectors[still], fresh.translation_vectors])
-        owners = np.concatenate([moved[held.translation_owner[still]], slots[fresh.translation_owner]])
-        languages = np.concatenate([held.translation_language[still], fresh.translation_language])
+        translation_vectors, owners, languages = _translations(held, still, moved[held.translation_owner[still]],
+                                                               fresh, slots)
     return Corpus(gen, held.model, listings, {listing.id: i for i, listing in enumerate(listings)}, vectors,
                   has_vector, _spoken(listings), translation_vectors, owners, languages)
 

@@ -9,10 +9,11 @@ cannot meet never reach the unmet-need report. Two signals decide:
   the development queries) against what is not a request for help (other assistants' questions from
   CLINC150, greetings, keyboard mash);
 - the listings themselves: a very close one is shown whatever the classifier says, and so are listings when
-  the search's own words are in the name of one of the three closest, or a search of one or two words has
-  them anywhere in one of those (a search like "food" or "Waldron" says little to a classifier, but the
-  same word in the closest listings says enough); a longer search with its words there needs the
-  classifier less sure.
+  every word of the search is in the name of one of the three closest, or a search of one or two words has
+  them all in one of those (a search like "food" or "Waldron" says little to a classifier, but the same
+  word in the closest listings says enough); a longer search with all its words in one of them needs the
+  classifier less sure. All the words, not some: in a directory of thousands, one of the closest listings
+  nearly always shares a word with any question ("how long is winter").
 
 A search that reads as someone in danger (directory/crisis.py) always finds what there is.
 
@@ -49,8 +50,8 @@ class Scope:
     def accepts(self, text: str, vector: np.ndarray, nearest: float, words_agree: bool = False,
                 named: bool = False) -> bool:
         """Whether to show listings for this search: `vector` is its embedding, `nearest` the similarity
-        of the closest published listing; `words_agree` and `named` say whether its words are in one of the
-        three closest listings, or in one of their names."""
+        of the closest published listing; `words_agree` and `named` say whether all its words are in one of
+        the three closest listings, or in one of their names."""
         if letters(text) < 2:  # "🍞", "...", "7", "a": nothing here is a need put in words
             return False
         if named or nearest >= self.close or sounds_like_crisis(text) or (words_agree and len(stems(text)) <= 2):

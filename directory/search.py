@@ -103,15 +103,24 @@ def word_scores(db: sqlite_utils.Database, text: str, language: str | None = Non
     return dict(db.execute(sql, [query, limit]).fetchall())
 
 
-def named_by(db: sqlite_utils.Database, service_ids: list[str], text: str, language: str | None = None) -> bool:
+def words_in(db: sqlite_utils.Database, service_ids: list[str], text: str,
+             language: str | None = None) -> tuple[bool, bool]:
     """Whether every word of the search is in the name of one of these listings ("food" and "Catford food
-    bank", "Waldron" and "Waldron Community Hub")."""
+    bank", "Waldron" and "Waldron Community Hub"), and whether every word is somewhere in one of them.
+
+    Every word, not any: in a directory of thousands, one of the closest listings nearly always shares some
+    word with any question at all ("how long is winter" and a "long-term care" listing)."""
     wanted = words.word_stems(text, language)
     if not wanted or not service_ids:
-        return False
-    rows = db.execute(f"select name from search_words where service_id in ({','.join('?' * len(service_ids))})",
-                      service_ids).fetchall()
-    return any(all(stems & set(name.split()) for stems in wanted) for (name,) in rows)
+        return False, False
+    rows = db.execute(f"select name, body from search_words where service_id in "
+                      f"({','.join('?' * len(service_ids))})", service_ids).fetchall()
+    named = covered = False
+    for name, body in rows:
+        in_name, anywhere = set(name.split()), set(name.split()) | set((body or "").split())
+        named = named or all(stems & in_name for stems in wanted)
+        covered = covered or all(stems & anywhere for stems in wanted)
+    return named, covered
 
 
 @lru_cache(maxsize=512)
@@ -140,7 +149,7 @@ def _similarities(found: Corpus, vector: np.ndarray) -> np.ndarray:
 
 
 def _by_meaning(db: sqlite_utils.Database, found: Corpus, embedder: Embedder, text: str, language: str | None,
-                use_words: bool, reject: bool) -> list[tuple[int, float, str]]:
+                use_words: bool, reject: bool, gate: bool = True) -> list[tuple[int, float, str]]:
     """Listings for a search, best first, before filters: meaning decides which, words help order them."""
     vector = _query_vector(embedder, text)
     sims = _similarities(found, vector)
@@ -149,11 +158,10 @@ def _by_meaning(db: sqlite_utils.Database, found: Corpus, embedder: Embedder, te
     for sid, value in word_scores(db, text, language).items():
         if (i := found.index_of.get(sid)) is not None:
             strength[i] = value
-    closest = np.argsort(-sims)[:3]
-    if reject and not scope.for_model(embedder.name).accepts(
-            text, vector, nearest, bool(strength[closest].any()),
-            named_by(db, [found.listings[i].id for i in closest], text, language)):
-        return []
+    if reject and gate:
+        named, covered = words_in(db, [found.listings[i].id for i in np.argsort(-sims)[:3]], text, language)
+        if not scope.for_model(embedder.name).accepts(text, vector, nearest, covered, named):
+            return []
     margin = MARGIN.get(embedder.name, DEFAULT_MARGIN) if reject else 2.0
     shown = sims >= max(nearest - margin, -0.999)
     if reject and shown.sum() > MOST_SHOWN:  # decided before any filter, so a filter only ever narrows
@@ -231,13 +239,14 @@ def _check(query: SearchQuery) -> postcodes.Place | None:
 
 def search(
     db: sqlite_utils.Database, query: SearchQuery, embedder: Embedder | None = None, method: str = "hybrid",
-    reject: bool = True,
+    reject: bool = True, gate: bool = True,
 ) -> SearchResults:
     """Published listings for a query, best first; `method` may be hybrid, meaning or words (the last two
     are for measuring what each half does alone). A postcode typed among the words is taken as the place.
 
     `reject=False` shows every listing however far it is from the query (the benchmark measures what
-    leaving them out costs). Raises SearchInputError (and postcodes.PostcodeError) for input the person
+    leaving them out costs); `gate=False` keeps the distance from the closest but not the scope gate (to
+    train the gate on what it alone loses). Raises SearchInputError (and postcodes.PostcodeError) for input the person
     must correct.
     """
     text, typed_place = postcodes.find_in_text(query.text.strip())
@@ -249,7 +258,7 @@ def search(
     if text and (method == "words" or mode == "keyword"):
         ranked = _by_words(db, found, text, query.query_language) if words.letters(text) >= 2 or not reject else []
     elif text:
-        ranked = _by_meaning(db, found, embedder, text, query.query_language, method == "hybrid", reject)
+        ranked = _by_meaning(db, found, embedder, text, query.query_language, method == "hybrid", reject, gate)
     else:
         ranked = [(int(i), 0.0, "filters") for i in np.flatnonzero(allowed)]
     hits = [SearchHit(found.listings[i], score, how) for i, score, how in ranked if allowed[i]]

@@ -18,6 +18,7 @@ import os
 import platform
 import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cache
 from typing import Protocol
@@ -107,6 +108,15 @@ class _TurnTakingModel:
 
     def __init__(self) -> None:
         self._turns = TakeTurns()
+        # Every pass runs on this one thread. An OpenMP engine keeps a team of threads for each thread that
+        # calls it: called from whichever of the web server's worker threads took the request, it built a team
+        # for each, and the idle teams spinning beside the working one made a search's pass 2-3 times slower
+        # than the same pass in a quiet process (bench/results.md, the API section).
+        self._engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
+
+    def _pass(self, texts: list[str], is_query: bool) -> np.ndarray:
+        """One pass of the model, on the model's own thread; L2-normalised rows."""
+        return _normalised(self._engine.submit(self._run, texts, is_query).result())
 
     def _tokens(self, text: str, is_query: bool) -> int:
         raise NotImplementedError
@@ -137,7 +147,7 @@ class _TurnTakingModel:
     def embed_search(self, text: str) -> np.ndarray:
         kept, tokens = self.fit(text, True, min(SEARCH_TOKENS, self.window))
         with self._turns.turn(TakeTurns.SEARCH, tokens):
-            return _normalised(self._run([kept], True))[0]
+            return self._pass([kept], True)[0]
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._bulk(texts, True)
@@ -156,7 +166,7 @@ class _TurnTakingModel:
                 tokens += fitted[end][1]
                 end += 1
             with self._turns.turn(TakeTurns.BULK, tokens):
-                rows.append(_normalised(self._run([kept for kept, _ in fitted[start:end]], is_query)))
+                rows.append(self._pass([kept for kept, _ in fitted[start:end]], is_query))
             start = end
         return np.vstack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
 

@@ -154,6 +154,11 @@ def _changed_listings(db: sqlite_utils.Database) -> None:
     db.execute("create index changed_listings_generation on changed_listings (generation)")
 
 
+def _word_counts(db: sqlite_utils.Database) -> None:
+    """How many listings hold each word, read straight from the word index."""
+    db.execute("create virtual table search_words_vocab using fts5vocab(search_words_fts, row)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
@@ -166,6 +171,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (9, "words stemmed in each listing's languages", _stemmed_words),
     (10, "listings' translations embedded", _translation_embeddings),
     (11, "which listings each change touched", _changed_listings),
+    (12, "how many listings hold each word", _word_counts),
 )
 
 

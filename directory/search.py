@@ -12,7 +12,9 @@ decided, so adding one only ever narrows the results.
 from __future__ import annotations
 
 import logging
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -103,6 +105,44 @@ def word_scores(db: sqlite_utils.Database, text: str, language: str | None = Non
     return dict(db.execute(sql, [query, limit]).fetchall())
 
 
+# BM25's usual constants, as SQLite's FTS5 uses them, and the weight of a word in a listing's name.
+K1, B, NAME_WEIGHT = 1.2, 0.75, 3.0
+
+
+def word_scores_among(db: sqlite_utils.Database, service_ids: list[str], text: str,
+                      language: str | None = None) -> dict[str, float]:
+    """BM25 of these listings only (those meaning already found), names counting three times as much.
+
+    How rare a word is comes from the whole word index; lengths are compared among these listings. Scoring
+    every listing that shares any word with the search took longer than the rest of the search together at
+    20,000 listings, for listings meaning never shows."""
+    wanted = words.query_stems(text, language)
+    if not wanted or not service_ids:
+        return {}
+    rare = dict(db.execute(f"select term, doc from search_words_vocab where term in ({','.join('?' * len(wanted))})",
+                           wanted).fetchall())
+    if not rare:
+        return {}
+    total = db.execute("select count(*) from search_words").fetchone()[0]
+    idf = {term: max(1e-6, math.log((total - held + 0.5) / (held + 0.5))) for term, held in rare.items()}
+    rows = db.execute(f"select service_id, name, body from search_words where service_id in "
+                      f"({','.join('?' * len(service_ids))})", service_ids).fetchall()
+    fields = [(sid, name.split(), (body or "").split()) for sid, name, body in rows]
+    mean_name = max(1.0, sum(len(n) for _, n, _ in fields) / max(1, len(fields)))
+    mean_body = max(1.0, sum(len(b) for _, _, b in fields) / max(1, len(fields)))
+    scores = {}
+    for sid, name, body in fields:
+        score = 0.0
+        for weight, tokens, mean in ((NAME_WEIGHT, name, mean_name), (1.0, body, mean_body)):
+            norm = K1 * (1 - B + B * len(tokens) / mean)
+            for term in idf:
+                if (count := tokens.count(term)):
+                    score += weight * idf[term] * count * (K1 + 1) / (count + norm)
+        if score > 0:
+            scores[sid] = score
+    return scores
+
+
 def words_in(db: sqlite_utils.Database, service_ids: list[str], text: str,
              language: str | None = None) -> tuple[bool, bool]:
     """Whether every word of the search is in the name of one of these listings ("food" and "Catford food
@@ -154,10 +194,6 @@ def _by_meaning(db: sqlite_utils.Database, found: Corpus, embedder: Embedder, te
     vector = _query_vector(embedder, text)
     sims = _similarities(found, vector)
     nearest = float(sims.max()) if len(sims) else -1.0
-    strength = np.zeros(len(sims))
-    for sid, value in word_scores(db, text, language).items():
-        if (i := found.index_of.get(sid)) is not None:
-            strength[i] = value
     if reject and gate:
         named, covered = words_in(db, [found.listings[i].id for i in np.argsort(-sims)[:3]], text, language)
         if not scope.for_model(embedder.name).accepts(text, vector, nearest, covered, named):
@@ -168,9 +204,14 @@ def _by_meaning(db: sqlite_utils.Database, found: Corpus, embedder: Embedder, te
         shown &= sims >= np.partition(sims, -MOST_SHOWN)[-MOST_SHOWN]
     score = sims.copy()
     matched = np.zeros(len(sims), dtype=bool)
-    if use_words and strength.any():
-        strength /= max(float(strength[shown].max()) if shown.any() else 0.0, 1e-9)  # among those shown
-        span = AGREEMENT.get(embedder.name, DEFAULT_AGREEMENT)
+    span = AGREEMENT.get(embedder.name, DEFAULT_AGREEMENT)
+    agreeing = np.flatnonzero(shown & (sims > nearest - span))  # the only listings words can move
+    strength = np.zeros(len(sims))
+    if use_words and len(agreeing):
+        for sid, value in word_scores_among(db, [found.listings[i].id for i in agreeing], text, language).items():
+            strength[found.index_of[sid]] = value
+    if strength.any():
+        strength /= float(strength.max())  # among those shown
         agree = np.clip((sims - (nearest - span)) / span, 0.0, 1.0)
         score += WORD_WEIGHT.get(embedder.name, DEFAULT_WORD_WEIGHT) * strength * agree
         matched = strength > 0
@@ -186,6 +227,23 @@ def _by_words(db: sqlite_utils.Database, found: Corpus, text: str,
     ranked = sorted(((found.index_of[sid], value) for sid, value in scored.items() if sid in found.index_of),
                     key=lambda pair: -pair[1])
     return [(i, value, "words") for i, value in ranked]
+
+
+class _Unranked:
+    """Listings in the directory's order, as (index, score, how) only when asked: a list of all 20,000 made
+    for a page of ten took longer than the search."""
+
+    def __init__(self, indices: np.ndarray) -> None:
+        self.indices = indices
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __iter__(self) -> Iterator[tuple[int, float, str]]:
+        return ((int(i), 0.0, "filters") for i in self.indices)
+
+    def __getitem__(self, window: slice) -> _Unranked:
+        return _Unranked(self.indices[window])
 
 
 def _category_wanted(listing: Listing, wanted: list[str]) -> bool:
@@ -259,16 +317,18 @@ def search(
         ranked = _by_words(db, found, text, query.query_language) if words.letters(text) >= 2 or not reject else []
     elif text:
         ranked = _by_meaning(db, found, embedder, text, query.query_language, method == "hybrid", reject, gate)
+    else:  # filters alone: every listing they allow, in the directory's order (a page is made of only ten)
+        ranked = _Unranked(np.flatnonzero(allowed))
+    picked = ranked if isinstance(ranked, _Unranked) else [(i, score, how) for i, score, how in ranked if allowed[i]]
+    if place and (query.sort == "distance" or not text):  # every listing's distance is needed to sort them
+        hits = [SearchHit(found.listings[i], score, how, _distance(found.listings[i], place))
+                for i, score, how in picked]
+        hits.sort(key=lambda h: (h.distance_km is None, h.distance_km or 0.0))
+        page = hits[query.offset: query.offset + query.limit]
     else:
-        ranked = [(int(i), 0.0, "filters") for i in np.flatnonzero(allowed)]
-    hits = [SearchHit(found.listings[i], score, how) for i, score, how in ranked if allowed[i]]
-    if place:
-        for hit in hits:
-            hit.distance_km = _distance(hit.listing, place)
-        if query.sort == "distance" or not text:
-            hits.sort(key=lambda h: (h.distance_km is None, h.distance_km or 0.0))
-    page = hits[query.offset: query.offset + query.limit]
+        page = [SearchHit(found.listings[i], score, how, _distance(found.listings[i], place) if place else None)
+                for i, score, how in picked[query.offset: query.offset + query.limit]]
     for hit in page:
         hit.open_now = schedules.is_open(hit.listing.schedules, now)
         hit.opens_next = None if hit.open_now else schedules.next_opening(hit.listing.schedules, now)
-    return SearchResults(page, len(hits), mode, place, text=text)
+    return SearchResults(page, len(picked), mode, place, text=text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 import sqlite_utils
@@ -12,20 +12,23 @@ from directory.embeddings import Embedder, shared_embedder
 from directory.store import connect
 from portal.settings import Settings
 
+# These are `async` though none of them awaits: FastAPI runs a plain function in its thread pool, and handing
+# each request's dependencies to other threads and back cost more than opening a SQLite connection does.
 
-def get_settings(request: Request) -> Settings:
+
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_db(request: Request) -> Iterator[sqlite_utils.Database]:
-    db = connect(request.app.state.settings.db)
+async def get_db(request: Request) -> AsyncIterator[sqlite_utils.Database]:
+    db = connect(request.app.state.settings.db)  # no file is read until the first query, in the route's thread
     try:
         yield db
     finally:
         db.close()
 
 
-def get_embedder(request: Request) -> Embedder | None:
+async def get_embedder(request: Request) -> Embedder | None:
     return shared_embedder(request.app.state.settings.embedder)
 
 

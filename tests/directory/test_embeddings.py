@@ -99,3 +99,24 @@ def test_a_waiting_search_goes_before_waiting_bulk_work_and_the_shortest_first()
     for thread in waiting:
         thread.join(timeout=10)
     assert order == ["short search", "long search", "more listings"]
+
+
+def test_every_pass_runs_on_the_models_own_thread_whoever_asks(model, monkeypatch) -> None:  # noqa: ANN001
+    """An OpenMP engine keeps a team of threads per calling thread: called from every web worker it built
+    a team for each, and the idle teams slowed every search."""
+    ran_on: set[int] = set()
+    real_run = model._run
+
+    def recorded(texts: list[str], is_query: bool) -> np.ndarray:
+        ran_on.add(threading.get_ident())
+        return real_run(texts, is_query)
+
+    monkeypatch.setattr(model, "_run", recorded)
+    callers = [threading.Thread(target=model.embed_search, args=(f"{NEED} {n}",)) for n in range(4)]
+    callers.append(threading.Thread(target=model.embed_passages, args=([SAME_NEED, OTHER],)))
+    for caller in callers:
+        caller.start()
+    for caller in callers:
+        caller.join(timeout=60)
+    model.embed_search(OTHER)
+    assert len(ran_on) == 1 and threading.get_ident() not in ran_on

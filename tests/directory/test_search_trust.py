@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from directory import analytics
 from directory.corpus import corpus, language_number
 from directory.embeddings import Embedder
-from directory.search import SearchQuery, _query_vector, _similarities, search
+from directory.search import SearchQuery, _query_vector, _similarities, search, word_scores_among, words_in
 from directory.spelling import suggest
 from tests.conftest import london
 
@@ -45,6 +45,41 @@ def test_needs_put_in_one_word_misspelt_or_in_danger_still_find_help(seeded_db: 
     found = names(search(seeded_db, SearchQuery(text=text, limit=5), embedder))
     assert found, text
     assert expected is None or any(expected.lower() in name.lower() for name in found), found
+
+
+def test_every_word_of_a_short_search_must_be_in_a_close_listing_not_just_one(
+        seeded_db: sqlite_utils.Database) -> None:
+    """In a directory of thousands one of the closest listings nearly always shares a word with any question."""
+    bank = seeded_db.execute("select service_id from search_words where name like '%food%bank%'").fetchone()[0]
+    assert words_in(seeded_db, [bank], "food bank") == (True, True)
+    assert words_in(seeded_db, [bank], "food") == (True, True)
+    assert words_in(seeded_db, [bank], "food horoscope") == (False, False)
+    assert words_in(seeded_db, [bank], "") == (False, False)
+
+
+def test_words_score_only_the_listings_asked_about_and_names_count_more(seeded_db: sqlite_utils.Database) -> None:
+    rows = seeded_db.execute("select service_id, name, body from search_words").fetchall()
+    named = [sid for sid, name, _ in rows if "food" in name.split()]
+    described = [sid for sid, name, body in rows if "food" not in name.split() and "food" in body.split()]
+    unrelated = [sid for sid, name, body in rows if "food" not in f"{name} {body}".split()]
+    assert named and described and unrelated
+    asked = [named[0], described[0], unrelated[0]]
+    scores = word_scores_among(seeded_db, asked, "food")
+    assert set(scores) == {named[0], described[0]} and scores[named[0]] > scores[described[0]] > 0
+    assert word_scores_among(seeded_db, asked, "zzzz qqqq") == {} and word_scores_among(seeded_db, [], "food") == {}
+
+
+def test_without_words_a_page_of_the_directory_is_a_page(seeded_db: sqlite_utils.Database,
+                                                        embedder: Embedder) -> None:
+    published = seeded_db.execute("select count(*) from services where publication_status = 'published'"
+                                  ).fetchone()[0]
+    pages = [search(seeded_db, SearchQuery(limit=10, offset=start), embedder) for start in range(0, published, 10)]
+    assert all(page.total == published for page in pages)
+    seen = [hit.listing.id for page in pages for hit in page.hits]
+    assert len(seen) == len(set(seen)) == published and all(len(p.hits) <= 10 for p in pages)
+    near = search(seeded_db, SearchQuery(postcode="SE6 4RU", limit=5), embedder)
+    distances = [h.distance_km for h in near.hits]
+    assert None not in distances and distances == sorted(distances)
 
 
 def test_a_misspelling_that_finds_nothing_is_offered_the_right_word(seeded_db: sqlite_utils.Database,

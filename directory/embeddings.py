@@ -95,6 +95,13 @@ class TakeTurns:
                 self._ready.notify_all()
 
 
+# Every pass of every model in the process runs on this one thread. An OpenMP engine keeps a team of threads
+# for each thread that calls it: called from whichever web worker took the request (or by two models loaded in
+# one process), it built a team for each, and with more of its threads than cores OpenMP stops spinning between
+# the steps of a pass: the same pass took twice as long (bench/results.md, the API section).
+_MODEL_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
+
+
 class _TurnTakingModel:
     """What every backend shares: texts cut to what the model reads, and one short pass at a time.
 
@@ -108,15 +115,10 @@ class _TurnTakingModel:
 
     def __init__(self) -> None:
         self._turns = TakeTurns()
-        # Every pass runs on this one thread. An OpenMP engine keeps a team of threads for each thread that
-        # calls it: called from whichever of the web server's worker threads took the request, it built a team
-        # for each, and the idle teams spinning beside the working one made a search's pass 2-3 times slower
-        # than the same pass in a quiet process (bench/results.md, the API section).
-        self._engine = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedder")
 
     def _pass(self, texts: list[str], is_query: bool) -> np.ndarray:
         """One pass of the model, on the model's own thread; L2-normalised rows."""
-        return _normalised(self._engine.submit(self._run, texts, is_query).result())
+        return _normalised(_MODEL_THREAD.submit(self._run, texts, is_query).result())
 
     def _tokens(self, text: str, is_query: bool) -> int:
         raise NotImplementedError

@@ -20,6 +20,7 @@ from directory.embeddings import Embedder
 from directory.messages import N_
 from directory.search import SearchQuery, search
 from directory.text import clean
+from directory.words import letters
 from portal import assistant
 from portal.assistant import Reply
 from portal.dependencies import Db
@@ -34,6 +35,7 @@ CRISIS = N_("If you are in danger now, or someone's life is at risk, call 999. Y
 WELCOME = N_("Hello. I can help you find free and local support in Lewisham. What do you need help with?")
 UNAVAILABLE = N_("The assistant is not available just now, so here is what the directory found for your words.")
 NOTHING = N_("I could not find anything for that. Call {phone} and someone will help you find support.")
+SAY_MORE = N_("I did not catch what you need. Tell me in a few words, in any language, or choose a topic.")
 STARTERS = (
     (N_("Money and debt"), "/find_debt_advice"), (N_("Food"), "/find_food_support"),
     (N_("Housing"), "/find_housing_help"), (N_("Mental health"), "/find_mental_health_support"),
@@ -168,6 +170,8 @@ def answer(request: Request, db: Db, embedder: Embedder | None, text: str, langu
     """The replies to one message: crisis first, then the assistant, then the directory."""
     if sounds_like_crisis(text):
         return [Reply(say=CRISIS, urgent=True)]
+    if letters(text) < 2:  # "?", "🍞", "😢", "7", "a": nothing to search for, and never a "yes"
+        return [Reply(say=SAY_MORE, buttons=[{"title": title, "payload": payload} for title, payload in STARTERS])]
     settings = request.app.state.settings
     replies = assistant.ask(settings.rasa_url, conversation_id(request), text, language)
     return replies if replies is not None else _from_directory(db, embedder, text, settings)

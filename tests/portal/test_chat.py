@@ -190,3 +190,21 @@ def test_assistant_links_are_shown_only_when_they_are_the_portals_own_pages(rasa
     page = client.post("/pl/chat", data={"csrf_token": _token(client, "/pl/chat"), "message": "jedzenie"}).text
     assert 'href="/pl/search?q=food"' in page
     assert "evil.example" not in page and "javascript:" not in page
+
+
+@pytest.mark.parametrize("message", ["?", "🍞", "😢", "a", "...", "7", "!!"])
+def test_a_message_that_says_nothing_gets_a_kind_question_and_the_topics_never_listings(rasa, message: str) -> None:
+    """"?" found three random listings and 🍞 was taken as "yes": nothing here is a need, or an answer."""
+    client, recorded = rasa
+    page = client.post("/chat", data={"csrf_token": _token(client), "message": message})
+    assert page.status_code == 200 and "I did not catch what you need" in page.text
+    assert "/services/" not in page.text.split("I did not catch what you need")[1]
+    answer = page.text.split("I did not catch what you need")[1]
+    assert ">Food</button>" in answer and ">Speak to a person</button>" in answer  # the topics, with the question
+    assert recorded.received == []  # never sent to Rasa, whose classifier has to choose some intent
+
+
+def test_a_message_that_says_nothing_is_asked_about_in_the_residents_language(rasa) -> None:
+    client, _ = rasa
+    page = client.post("/ar/chat", data={"csrf_token": _token(client, "/ar/chat"), "message": "؟"}).text
+    assert "لم أفهم ما تحتاج إليه" in page and "I did not catch" not in page

@@ -159,6 +159,15 @@ def _word_counts(db: sqlite_utils.Database) -> None:
     db.execute("create virtual table search_words_vocab using fts5vocab(search_words_fts, row)")
 
 
+def _chat_turns(db: sqlite_utils.Database) -> None:
+    """The assistant conversation of a visit, so Back and a listing page never lose it; rows are deleted half
+    an hour after a conversation's last message, or when a kiosk starts again."""
+    db.execute("create table chat_turns (id integer primary key, conversation text not null, said_at text not null, "
+               "turn text not null)")
+    db.execute("create index chat_turns_conversation on chat_turns (conversation, id)")
+    db.execute("create index chat_turns_said_at on chat_turns (said_at)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
@@ -172,6 +181,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (10, "listings' translations embedded", _translation_embeddings),
     (11, "which listings each change touched", _changed_listings),
     (12, "how many listings hold each word", _word_counts),
+    (13, "the assistant conversation of a visit", _chat_turns),
 )
 
 

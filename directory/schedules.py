@@ -143,3 +143,22 @@ def next_opening(schedules: list[Schedule], at: datetime | None = None, days: in
             if start > moment:
                 return start
     return None
+
+
+def weekly(text: str) -> list[Schedule]:
+    """Schedules from a short setting, "MO,TU,WE,TH,FR 09:00-17:00; SA 10:00-13:00", as Open Referral holds them.
+
+    Raises ValueError for anything else, so a mistyped setting stops the portal starting, not a resident.
+    """
+    found = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        days, _, hours = part.partition(" ")
+        opens, _, closes = hours.strip().partition("-")
+        codes = [d.strip().upper() for d in days.split(",")]
+        if not codes or any(c not in DAY_CODES for c in codes) or _clock(opens) is None or _clock(closes) is None:
+            raise ValueError(f"not days and hours like 'MO,TU 09:00-17:00': {part!r}")
+        found.append({"freq": "WEEKLY", "byday": ",".join(codes), "opens_at": opens.strip(),
+                      "closes_at": closes.strip()})
+    return found

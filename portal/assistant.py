@@ -26,6 +26,8 @@ class Reply:
     listings: list[dict[str, Any]] = field(default_factory=list)
     buttons: list[dict[str, str]] = field(default_factory=list)
     urgent: bool = False
+    about: str = ""  # a question the portal answers from the directory: "hours", "contact" or "person"
+    where: str = ""  # the postcode or place the resident gave, for "person"
 
 
 def _reply(message: dict[str, Any]) -> Reply:
@@ -33,7 +35,8 @@ def _reply(message: dict[str, Any]) -> Reply:
     if not custom and message.get("text"):
         custom = {"say": message["text"], "buttons": message.get("buttons") or []}
     return Reply(say=custom.get("say", ""), params=custom.get("params") or {}, listings=custom.get("listings") or [],
-                 buttons=custom.get("buttons") or [], urgent=bool(custom.get("urgent")))
+                 buttons=custom.get("buttons") or [], urgent=bool(custom.get("urgent")),
+                 about=str(custom.get("about") or ""), where=str(custom.get("where") or ""))
 
 
 def ask(rasa_url: str, conversation: str, text: str, language: str) -> list[Reply] | None:

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from directory.corpus import Corpus, corpus
+from directory.corpus import Corpus, Listing, corpus
 from directory.crisis import sounds_like_crisis
 from directory.embeddings import Embedder
 from directory.messages import N_
+from directory.schedules import london_now, london_today
 from directory.search import SearchQuery, search
 from directory.text import clean
 from directory.words import letters
-from portal import assistant
+from portal import assistant, follow_ups, opening_times, transcripts
 from portal.assistant import Reply
 from portal.dependencies import Db
 from portal.i18n import Translator, translator
@@ -36,6 +38,10 @@ WELCOME = N_("Hello. I can help you find free and local support in Lewisham. Wha
 UNAVAILABLE = N_("The assistant is not available just now, so here is what the directory found for your words.")
 NOTHING = N_("I could not find anything for that. Call {phone} and someone will help you find support.")
 SAY_MORE = N_("I did not catch what you need. Tell me in a few words, in any language, or choose a topic.")
+CRISIS_CALLS = (
+    {"title": N_("Call 999"), "tel": "999"}, {"title": N_("Call Samaritans, 116 123"), "tel": "116123"},
+    {"title": N_("Call the crisis line, 0800 731 2864"), "tel": "08007312864"},
+)
 STARTERS = (
     (N_("Money and debt"), "/find_debt_advice"), (N_("Food"), "/find_food_support"),
     (N_("Housing"), "/find_housing_help"), (N_("Mental health"), "/find_mental_health_support"),
@@ -95,32 +101,56 @@ def pressed(request: Request, signed: str) -> tuple[str, str] | None:
     return (payload, title) if isinstance(payload, str) and isinstance(title, str) else None
 
 
-def view(reply: Reply, t: Translator, found: Corpus, request: Request) -> dict[str, Any]:
-    """A reply in the resident's language: text translated then filled in, listings from the directory."""
-    params = {k: t.gettext(v) if isinstance(v, str) else v for k, v in reply.params.items()}
-    listings = []
-    for item in reply.listings:
-        index = found.index_of.get(item.get("id", ""))
-        if index is None:
-            continue
-        listing = found.listings[index]
-        listings.append({"listing": listing, "name": listing.name_in(t.code), "summary": listing.summary_in(t.code),
-                         "translated": t.code == "en" or t.code in listing.translations,
-                         "today": item.get("today"), "url": url(request, f"/services/{listing.id}")})
-    buttons = []
+def _listing(listing: Listing, t: Translator, request: Request, now: datetime) -> dict[str, Any]:
+    return {"listing": listing, "name": listing.name_in(t.code), "summary": listing.summary_in(t.code),
+            "translated": t.code == "en" or t.code in listing.translations,
+            "today": opening_times.today_line(listing.schedules, t, now),
+            "url": url(request, f"/services/{listing.id}")}
+
+
+def _buttons(reply: Reply, t: Translator, request: Request) -> list[dict[str, str]]:
+    """Buttons that send an intent, links to portal pages, and numbers to call."""
+    found = []
     for b in reply.buttons:
         title = t.gettext(str(b.get("title", "")))
-        if b.get("url"):
+        if b.get("tel"):
+            found.append({"title": title, "tel": "".join(c for c in str(b["tel"]) if c.isdigit() or c == "+")})
+        elif b.get("url"):
             link = _in_language(request, str(b["url"]))
             if link:
-                buttons.append({"title": title, "url": link})
+                found.append({"title": title, "url": link})
         elif isinstance(b.get("payload"), str) and b["payload"].startswith("/"):
-            buttons.append(button(request, title, b["payload"]))
+            found.append(button(request, title, b["payload"]))
+    return found
+
+
+def view(reply: Reply, t: Translator, found: Corpus, request: Request, db: Db, embedder: Embedder | None,
+         now: datetime) -> dict[str, Any]:
+    """A reply in the resident's language: text translated then filled in, listings from the directory, and
+    a question about places answered from the directory as it is now."""
+    params = {k: t.gettext(v) if isinstance(v, str) else v for k, v in reply.params.items()}
+    listings = [_listing(found.listings[found.index_of[item["id"]]], t, request, now)
+                for item in reply.listings if item.get("id") in found.index_of]
     try:
-        text = t.gettext(reply.say).format(**params)
+        text = t.gettext(reply.say).format(**params) if reply.say else ""
     except (KeyError, IndexError, ValueError):
         text = t.gettext(reply.say)
-    return {"text": text, "listings": listings, "buttons": buttons, "urgent": reply.urgent}
+    shown = {"text": text, "listings": listings, "buttons": _buttons(reply, t, request), "urgent": reply.urgent,
+             "about": reply.about}
+    if reply.about == "hours":
+        for item in listings:
+            item["lines"] = follow_ups.hours(db, item["listing"].id, t, now, str(reply.params.get("day") or ""))
+    elif reply.about == "contact":
+        for item in listings:
+            item["contact"] = follow_ups.contact(db, item["listing"].id)
+    elif reply.about == "person":
+        answer = follow_ups.person(db, embedder, request.app.state.settings, reply.where, t, now)
+        shown.update(text=answer["text"], intro=answer["intro"],
+                     buttons=[{"title": t.gettext(N_("Call {phone}")).format(phone=c["number"]), "tel": c["tel"]}
+                              for c in answer["calls"]],
+                     listings=[_listing(found.listings[found.index_of[i]], t, request, now)
+                               for i in answer["open"] if i in found.index_of])
+    return shown
 
 
 @dataclass
@@ -130,6 +160,13 @@ class Turn:
     said: str | None
     replies: list[Reply]
     problem: str | None = None
+
+
+def remember(request: Request, db: Db, turn: Turn) -> Turn:
+    """Keep the turn for the rest of the visit (see `transcripts`), unless the message was refused."""
+    if not turn.problem:
+        transcripts.keep(db, conversation_id(request), turn.said, turn.replies)
+    return turn
 
 
 def take_turn(request: Request, db: Db, embedder: Embedder | None, message: str, signed_button: str = "") -> Turn:
@@ -145,12 +182,12 @@ def take_turn(request: Request, db: Db, embedder: Embedder | None, message: str,
             return Turn(None, [], t.gettext(N_("That button no longer works. Type your message, or choose a "
                                                  "button again.")))
         payload, title = found
-        return Turn(title, answer(request, db, embedder, payload, t.code))
+        return remember(request, db, Turn(title, answer(request, db, embedder, payload, t.code)))
     text = clean(message).strip().lstrip("/").strip()
     problem = problem_with(text, t)
     if problem:
         return Turn(None, [], problem)
-    return Turn(text, answer(request, db, embedder, text, t.code))
+    return remember(request, db, Turn(text, answer(request, db, embedder, text, t.code)))
 
 
 def buttons(request: Request, pairs: tuple[tuple[str, str], ...], t: Translator) -> list[dict[str, str]]:
@@ -167,16 +204,37 @@ def problem_with(text: str, t: Translator) -> str | None:
 
 
 def answer(request: Request, db: Db, embedder: Embedder | None, text: str, language: str) -> list[Reply]:
-    """The replies to one message: crisis first, then the assistant, then the directory."""
+    """The replies to one message: crisis first, then the assistant, then the directory.
+
+    A question the assistant recognises about places ("when are they open?", "where is it?", "can I talk to
+    someone?") is answered by the portal from the directory, about the places named or last shown.
+    """
     if sounds_like_crisis(text):
-        return [Reply(say=CRISIS, urgent=True)]
+        return [Reply(say=CRISIS, urgent=True, buttons=[dict(call) for call in CRISIS_CALLS])]
     if letters(text) < 2:  # "?", "🍞", "😢", "7", "a": nothing to search for, and never a "yes"
         return [Reply(say=SAY_MORE, buttons=[{"title": title, "payload": payload} for title, payload in STARTERS])]
     settings = request.app.state.settings
     replies = assistant.ask(settings.rasa_url, conversation_id(request), text, language)
-    return replies if replies is not None else _from_directory(db, embedder, text, settings)
+    if replies is None and text == "/speak_to_person":  # the button still works with the assistant stopped
+        replies = [Reply(about="person")]
+    if replies is None:
+        return _from_directory(db, embedder, text, settings)
+    if not any(r.about in follow_ups.ASKS for r in replies):
+        return replies
+    found, shown = corpus(db, embedder), transcripts.last_shown(db, conversation_id(request))
+    today = london_today()
+    return [follow_ups.resolve(r, found, text, language, shown, today) if r.about in follow_ups.ASKS else r
+            for r in replies]
 
 
 def views(request: Request, db: Db, embedder: Embedder | None, replies: list[Reply], t: Translator) -> list[dict]:
-    found = corpus(db, embedder)
-    return [view(r, t, found, request) for r in replies]
+    found, now = corpus(db, embedder), london_now()
+    return [view(r, t, found, request, db, embedder, now) for r in replies]
+
+
+def transcript(request: Request, db: Db, embedder: Embedder | None, t: Translator) -> list[dict[str, Any]]:
+    """Every turn of this visit's conversation so far, as views: what the resident said and the replies."""
+    if "chat" not in request.session:
+        return []
+    return [{"said": said, "replies": views(request, db, embedder, replies, t)}
+            for said, replies in transcripts.turns(db, request.session["chat"])]

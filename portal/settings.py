@@ -8,6 +8,8 @@ from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from directory.schedules import weekly
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PORTAL_")
@@ -20,6 +22,7 @@ class Settings(BaseSettings):
     secret_key: str = ""  # signs session cookies; kept in a file beside the database when not given
     https: bool = False  # mark cookies Secure when the portal is served over HTTPS
     help_phone: str = "020 7946 0000"  # the partnership's advice line, offered when a search finds nothing
+    help_line_hours: str = "MO,TU,WE,TH,FR 09:00-17:00"  # when someone answers the advice line, London time
     help_line_owner: str = "Lewisham Health and Care Partnership"  # whose line it is, said beside it
     assistant_url: str = "/chat"  # where "ask the assistant" links
     rasa_url: str = ""  # the assistant's Rasa server; empty (unless `portal serve --assistant` starts one) answers
@@ -51,6 +54,10 @@ class Settings(BaseSettings):
             found.append("PORTAL_SMTP_HOST is set but PORTAL_PUBLIC_URL is not: emails would carry links to "
                          f"http://{self.host}:{self.port}, which residents and staff cannot reach. Set "
                          "PORTAL_PUBLIC_URL to the address people use (for example https://directory.example.org).")
+        try:
+            weekly(self.help_line_hours)
+        except ValueError as error:
+            found.append(f"PORTAL_HELP_LINE_HOURS is {error}.")
         if self.public_url and not self.public_url.startswith(("https://", "http://")):
             found.append(f"PORTAL_PUBLIC_URL must start with https:// (or http://), not {self.public_url!r}.")
         return found

@@ -57,7 +57,7 @@ async def search_and_reply(dispatcher: CollectingDispatcher, tracker: Tracker, n
             params={"phone": HELP_PHONE},
             buttons=[button(N_("Speak to a person"), "/speak_to_person")]))
         return []
-    listings = [await shown(item) for item in found.listings]
+    listings = [shown(item) for item in found.listings]
     where = postcode or place
     more = urlencode({k: v for k, v in {"q": text, "category": NEEDS.get(need or ""), "postcode": postcode}.items() if v})
     buttons = [link(N_("See more"), f"/search?{more}")]

@@ -32,6 +32,6 @@ class ActionSemanticFallback(Action):
             return []
         dispatcher.utter_message(json_message=reply(
             N_("I am not sure I understood. Is this the kind of help you need?"),
-            listings=[await shown(item) for item in found.listings],
+            listings=[shown(item) for item in found.listings],
             buttons=[button(N_("Yes"), "/affirm"), button(N_("No"), "/deny")]))
         return []

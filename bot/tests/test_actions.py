@@ -1,24 +1,20 @@
-"""The actions, run in the bot's own environment (`python -m unittest`): they read today's opening hours
-in London time and, when the portal is slow or down, answer kindly with a phone number."""
+"""The actions, run in the bot's own environment (`python -m unittest`): questions about places are passed
+to the portal as what was asked, and when the portal is slow or down the searches answer kindly with a
+phone number."""
 
 import asyncio
 import socket
 import unittest
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import portal_api
-from actions.listings import hours_today, one_line
+from actions.listings import one_line
 from actions.opening_and_location import ActionOpeningAndLocation
 from actions.search_directory import ActionSearchDirectory
 from actions.semantic_fallback import ActionSemanticFallback
 from actions.speak_to_person import ActionSpeakToPerson
-
-LONDON = ZoneInfo("Europe/London")
-
 
 def tracker(intent: str, text: str = "", slots: dict = None) -> Tracker:
     return Tracker("test", slots or {}, {"intent": {"name": intent}, "text": text, "metadata": {"language": "pl"}},
@@ -31,19 +27,24 @@ def run(action, intent: str, text: str = "", slots: dict = None) -> list:
     return dispatcher.messages, events
 
 
-class OpeningToday(unittest.TestCase):
-    def test_only_sessions_on_todays_london_weekday_count(self) -> None:
-        schedules = [{"byday": "MO,WE", "opens_at": "09:30", "closes_at": "12:00"},
-                     {"byday": "MO", "opens_at": "14:00:00", "closes_at": "16:00:00"},
-                     {"byday": "TU", "opens_at": "10:00", "closes_at": "11:00"}]
-        monday_evening_utc = datetime(2026, 11, 23, 23, 30, tzinfo=ZoneInfo("UTC"))  # Monday in London too
-        self.assertEqual(hours_today(schedules, monday_evening_utc), "09:30–12:00, 14:00–16:00")
-        sunday_late_utc = datetime(2026, 7, 5, 23, 30, tzinfo=ZoneInfo("UTC"))  # already Monday in London (BST)
-        self.assertEqual(hours_today(schedules, sunday_late_utc), "09:30–12:00, 14:00–16:00")
-        self.assertIsNone(hours_today(schedules, datetime(2026, 11, 26, 12, tzinfo=LONDON)))
-
+class Listings(unittest.TestCase):
     def test_one_line_is_the_first_sentence(self) -> None:
         self.assertEqual(one_line("Free advice. Call us."), "Free advice.")
+
+
+class Questions(unittest.TestCase):
+    """Answered by the portal from the directory: the action says only what was asked, and where."""
+
+    def test_when_and_where_say_which_question_was_asked(self) -> None:
+        for intent, about in (("ask_opening_hours", "hours"), ("ask_location", "contact")):
+            messages, events = run(ActionOpeningAndLocation(), intent, "kiedy jest otwarte?")
+            self.assertEqual(messages[0]["custom"]["about"], about)
+            self.assertEqual(events, [])
+
+    def test_talking_to_a_person_passes_on_the_place_given(self) -> None:
+        messages, _ = run(ActionSpeakToPerson(), "speak_to_person", slots={"postcode": "SE6 4RU"})
+        self.assertEqual(messages[0]["custom"]["about"], "person")
+        self.assertEqual(messages[0]["custom"]["where"], "SE6 4RU")
 
 
 class PortalDown(unittest.TestCase):
@@ -56,21 +57,11 @@ class PortalDown(unittest.TestCase):
 
     def test_every_action_answers_kindly_with_a_phone_number(self) -> None:
         for action, intent, slots in ((ActionSearchDirectory(), "find_food_support", {}),
-                                      (ActionSemanticFallback(), "nlu_fallback", {}),
-                                      (ActionOpeningAndLocation(), "ask_opening_hours", {"last_listing": "x"})):
+                                      (ActionSemanticFallback(), "nlu_fallback", {})):
             messages, _ = run(action, intent, "jedzenie", slots)
             payload = messages[0]["custom"]
             self.assertIn("{phone}", payload["say"], action.name())
             self.assertEqual(payload["params"]["phone"], "020 7946 0000")
-
-    def test_speak_to_person_still_gives_the_phone_line(self) -> None:
-        messages, _ = run(ActionSpeakToPerson(), "speak_to_person")
-        self.assertEqual(messages[0]["custom"]["params"]["phone"], "020 7946 0000")
-        self.assertNotIn("listings", messages[0]["custom"])
-
-    def test_asking_when_it_opens_before_any_search_asks_what_is_needed(self) -> None:
-        messages, _ = run(ActionOpeningAndLocation(), "ask_opening_hours")
-        self.assertIn("what you need", messages[0]["custom"]["say"])
 
 
 class PortalSlow(PortalDown):

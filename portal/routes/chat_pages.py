@@ -5,36 +5,46 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from directory.embeddings import Embedder
 from portal import conversation
-from portal.conversation import MESSAGE_MAX, STARTERS, WELCOME, Reply
+from portal.conversation import MESSAGE_MAX, STARTERS, WELCOME
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
-from portal.templating import render, request_translator
+from portal.templating import render, request_translator, url
 
 router = APIRouter(include_in_schema=False)
 Model = Annotated[Embedder | None, Depends(get_embedder)]
 
 
-def _page(request: Request, db: Db, embedder: Embedder | None, said: str | None, replies: list[Reply],
-          status_code: int = 200, problem: str | None = None) -> Response:
+def _page(request: Request, db: Db, embedder: Embedder | None, status_code: int = 200,
+          problem: str | None = None) -> Response:
+    """The whole conversation of this visit, never cached: Back from a listing shows it as it is now."""
     t = request_translator(request)
-    fragment = request.headers.get("HX-Request") == "true"
-    return render(request, db, "_chat_turn.html" if fragment else "chat.html", status_code=status_code,
-                  said=said, replies=conversation.views(request, db, embedder, replies, t), problem=problem,
-                  starters_buttons=conversation.buttons(request, STARTERS, t),
-                  welcome=t.gettext(WELCOME), message_max=MESSAGE_MAX)
+    response = render(request, db, "chat.html", status_code=status_code,
+                      history=conversation.transcript(request, db, embedder, t), problem=problem,
+                      starters_buttons=conversation.buttons(request, STARTERS, t),
+                      welcome=t.gettext(WELCOME), message_max=MESSAGE_MAX)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/chat")
 def chat(request: Request, db: Db, embedder: Model) -> Response:
-    return _page(request, db, embedder, None, [])
+    return _page(request, db, embedder)
 
 
 @router.post("/chat", dependencies=[Depends(require_csrf)])
 def send(request: Request, db: Db, embedder: Model, message: Annotated[str, Form()] = "",
          button: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    """With JavaScript, the new turn alone is added to the page; without, the page is fetched again (so Back
+    and reload never send a message twice) and opens at the newest turn."""
     turn = conversation.take_turn(request, db, embedder, message, button)
-    return _page(request, db, embedder, turn.said, turn.replies, 400 if turn.problem else 200, turn.problem)
+    if turn.problem:
+        return _page(request, db, embedder, 400, turn.problem)
+    if request.headers.get("HX-Request") != "true":
+        return RedirectResponse(url(request, "/chat") + "#np-latest", status_code=303)
+    t = request_translator(request)
+    return render(request, db, "_chat_turn.html", said=turn.said, latest=True,
+                  replies=conversation.views(request, db, embedder, turn.replies, t))

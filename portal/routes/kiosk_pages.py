@@ -16,13 +16,13 @@ from starlette.responses import RedirectResponse, Response
 from directory.corpus import corpus
 from directory.embeddings import Embedder
 from directory.messages import N_
-from portal import assistant, conversation, shortlist
+from portal import assistant, conversation, shortlist, transcripts
 from portal.conversation import MESSAGE_MAX
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
 from portal.languages import LANGUAGES
 from portal.routes.shortlist_pages import share_context
-from portal.templating import render, request_translator
+from portal.templating import render, request_translator, url
 
 router = APIRouter(include_in_schema=False)
 Model = Annotated[Embedder | None, Depends(get_embedder)]
@@ -44,20 +44,20 @@ def start(request: Request, db: Db) -> Response:
     return render(request, db, "kiosk/start.html", kiosk=True, kiosk_languages=LANGUAGES)
 
 
-def _chat_page(request: Request, db: Db, embedder: Embedder | None, said: str | None, replies: list,
-               status_code: int = 200, problem: str | None = None) -> Response:
+def _chat_page(request: Request, db: Db, embedder: Embedder | None, status_code: int = 200,
+               problem: str | None = None) -> Response:
     t = request_translator(request)
-    fragment = request.headers.get("HX-Request") == "true"
-    return render(request, db, "_chat_turn.html" if fragment else "kiosk/chat.html", status_code=status_code,
-                  kiosk=True, chat_action="/kiosk/chat", said=said,
-                  replies=conversation.views(request, db, embedder, replies, t),
-                  problem=problem, message_max=MESSAGE_MAX, found_count=len(request.session.get(_FOUND, [])),
-                  needs=conversation.buttons(request, NEEDS, t))
+    response = render(request, db, "kiosk/chat.html", status_code=status_code, kiosk=True,
+                      chat_action="/kiosk/chat", history=conversation.transcript(request, db, embedder, t),
+                      problem=problem, message_max=MESSAGE_MAX, found_count=len(request.session.get(_FOUND, [])),
+                      needs=conversation.buttons(request, NEEDS, t))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @router.get("/kiosk/chat")
 def chat(request: Request, db: Db, embedder: Model) -> Response:
-    return _chat_page(request, db, embedder, None, [])
+    return _chat_page(request, db, embedder)
 
 
 @router.post("/kiosk/chat", dependencies=[Depends(require_csrf)])
@@ -65,12 +65,16 @@ def send(request: Request, db: Db, embedder: Model, message: Annotated[str, Form
          button: Annotated[str, Form(max_length=2000)] = "") -> Response:
     turn = conversation.take_turn(request, db, embedder, message, button)
     if turn.problem:
-        return _chat_page(request, db, embedder, None, [], 400, turn.problem)
+        return _chat_page(request, db, embedder, 400, turn.problem)
     found = [i for i in request.session.get(_FOUND, []) if isinstance(i, str)]
     for reply in turn.replies:
         found += [item["id"] for item in reply.listings if item.get("id") and item["id"] not in found]
     request.session[_FOUND] = found[-shortlist.LIMIT:]
-    return _chat_page(request, db, embedder, turn.said, turn.replies)
+    if request.headers.get("HX-Request") != "true":
+        return RedirectResponse(url(request, "/kiosk/chat") + "#np-latest", status_code=303)
+    return render(request, db, "_chat_turn.html", kiosk=True, chat_action="/kiosk/chat", said=turn.said,
+                  latest=True, replies=conversation.views(request, db, embedder, turn.replies,
+                                                          request_translator(request)))
 
 
 @router.get("/kiosk/take-away")
@@ -91,7 +95,7 @@ def reset_url(survey_code: str | None = None) -> str:
 
 
 @router.get("/kiosk/reset")
-def reset(request: Request, next: str = "") -> Response:  # noqa: A002 - the query parameter's name
+def reset(request: Request, db: Db, next: str = "") -> Response:  # noqa: A002 - the query parameter's name
     """Forget this visitor: the assistant's memory of the conversation, the shortlist, the whole session.
 
     A GET, so that a kiosk left alone can also start again without JavaScript (a timed refresh); it can
@@ -101,6 +105,7 @@ def reset(request: Request, next: str = "") -> Response:  # noqa: A002 - the que
     conversation_id = request.session.get("chat")
     if conversation_id:
         assistant.forget(request.app.state.settings.rasa_url, conversation_id)
+        transcripts.forget(db, conversation_id)
     request.session.clear()
     target = f"{next}?channel=kiosk" if _SURVEY_START.match(next) else "/kiosk"
     response = RedirectResponse(target, status_code=303)

@@ -2,12 +2,11 @@
 the directory answers instead of Rasa, bad messages get a clear error, and a kiosk visit is wiped on reset."""
 
 import html
-import json
 import re
 import socket
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -16,13 +15,7 @@ from fastapi.testclient import TestClient
 from directory.crisis import sounds_like_crisis
 from portal.app import create_app
 from portal.settings import Settings
-
-
-@pytest.fixture
-def no_assistant(seeded_path: Path):  # noqa: ANN201 - a client whose Rasa is not running
-    settings = Settings(db=seeded_path, secret_key="x", rasa_url="http://127.0.0.1:9")
-    with TestClient(create_app(settings)) as client:
-        yield client
+from tests.portal.conftest import RecordingRasa
 
 
 @pytest.fixture
@@ -121,28 +114,9 @@ def test_a_kiosk_left_alone_without_javascript_still_starts_again(no_assistant) 
     assert '<noscript><meta http-equiv="refresh" content="110;url=/kiosk/reset"></noscript>' in page
 
 
-class RecordingRasa(BaseHTTPRequestHandler):
-    """Rasa's REST channel, as far as the portal sees it: keeps what it is sent, answers with set replies."""
-
-    received: list[dict] = []
-    replies: list[dict] = []
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(json.loads(body))
-        answer = json.dumps(type(self).replies).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def rasa(seeded_path: Path) -> Iterator[tuple[TestClient, type[RecordingRasa]]]:
+    RecordingRasa.script = None
     RecordingRasa.received, RecordingRasa.replies = [], [{"custom": {
         "say": "Here is some help.", "buttons": [
             {"title": "Near Catford", "payload": '/inform{"neighbourhood": "Catford"}'},

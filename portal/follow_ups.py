@@ -1,0 +1,200 @@
+"""Questions about places the resident has seen or named: when they are open, how to reach them, and who
+to talk to now.
+
+The assistant says what was asked (`about`); the portal answers from the directory with its own clock, so
+opening times are never stale, a day named in any language counts, and the answer is rebuilt in the
+resident's language whenever the conversation is shown again.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import regex
+from rapidfuzz import fuzz
+
+from directory import postcodes, schedules
+from directory.corpus import Corpus, corpus
+from directory.messages import N_
+from directory.search import SearchInputError, SearchQuery, search
+from directory.services import load_service
+from portal import opening_times
+from portal.assistant import Reply
+from portal.i18n import Translator, translator
+
+ASKS = ("hours", "contact", "person")
+NAME_SCORE = 88  # of 100: "catford foodbank" still names Catford food bank, "food bank" alone names none
+WORD_SCORE = 82  # each word of the name must be there, give or take a typo: a long name's slack is not a word
+NAME_MIN = 6  # letters: shorter names ("Age UK") are too easily found by chance inside other words
+DISTINCT = 2  # the start of a name counts only if one of its words is in this many listings' names or fewer
+TOMORROW = {  # Babel holds day names but not the word for tomorrow
+    "en": ("tomorrow",), "pl": ("jutro",), "ar": ("غدا", "بكرة"), "bn": ("আগামীকাল",), "tr": ("yarın", "yarin"),
+    "so": ("berri",), "pt": ("amanhã", "amanha"), "es": ("mañana", "manana"), "fr": ("demain",),
+}
+ASK_NEED = N_("Tell me what you need help with first, and I will find a place.")
+LINE_OPEN = N_("The {owner} advice line is open now. Call {phone}.")
+LINE_CLOSED = N_("The {owner} advice line ({phone}) is closed now. {opens}")
+OPEN_NOW = N_("These are open now:")
+NONE_OPEN = N_("Nothing near you is open right now. If you are in danger or need urgent help, call 999.")
+_WORD = regex.compile(r"[\p{L}\p{M}]+")
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents or Arabic vowel marks, so "sábado", "sabado" and "Sábado" are one word."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if unicodedata.category(c) != "Mn")
+
+
+def _plain(text: str) -> str:
+    """Words alone, folded: what a name and a message are compared as, in any script."""
+    return " ".join(_WORD.findall(_fold(text)))
+
+
+def _stem(name: str) -> str:
+    """Enough of a day's name to know it inflected ("sobotę", "cumartesileri"), not so little it is another word."""
+    return name if len(name) <= 4 else name[:max(4, len(name) - 2)]
+
+
+def named_day(text: str, t: Translator, today: date) -> date | None:
+    """The day a question is about ("is it open on Saturday?", "w sobotę", "السبت", "tomorrow"), in the
+    resident's language or English; the next such day from today, or None if no day is named."""
+    words = [_fold(w) for w in _WORD.findall(text)]
+    if any(_fold(w) in words for code in {t.code, "en"} for w in TOMORROW.get(code, ())):
+        return today + timedelta(days=1)
+    names = [(_stem(_fold(translator_day)), index) for speaker in (t, translator("en"))
+             for index, translator_day in enumerate(speaker.weekday(i) for i in range(7))]
+    matches = [(len(stem), index) for stem, index in names for word in words if word.startswith(stem)]
+    if not matches:
+        return None
+    index = max(matches)[1]  # "cumartesi" is Saturday, though it starts with "cuma", Friday
+    return today + timedelta(days=(index - today.weekday()) % 7)
+
+
+def _names(found: Corpus, language: str) -> list[tuple[str, str]]:
+    """(processed name, listing id) for every name a listing goes by: its own, its translations, and its name
+    before a dash ("Blood pressure checks – Rushey Green Pharmacy" is also "Blood pressure checks")."""
+    pairs = []
+    for listing in found.listings:
+        for name in {listing.name, listing.name_in(language), *(t.name for t in listing.translations.values())}:
+            for form in {name, regex.split(r"\s[–—-]\s", name)[0]}:
+                processed = _plain(form)
+                if len(processed.replace(" ", "")) >= NAME_MIN:
+                    pairs.append((processed, listing.id))
+    return pairs
+
+
+def named_listing(found: Corpus, text: str, language: str, shown: list[str]) -> str | None:
+    """The listing a message names, misspellings included ("when is catford foodbank open"), or None.
+
+    A name counts if it, or its first two words or more, is in the message: residents say "Deptford Lounge"
+    for "Deptford Lounge community hub". A shortened name must keep a word few names have, leave out only
+    words many names have, and not sit beside another listing's word ("Catford"). The longest such name wins;
+    if it belongs to several listings, the one already shown, else none (a guess would answer about the wrong place).
+    """
+    said = _plain(text)
+    names = _names(found, language)
+    holding: dict[str, set[str]] = {}
+    for name, listing_id in names:
+        for word in name.split():
+            holding.setdefault(word, set()).add(listing_id)
+    best: dict[str, int] = {}
+    for name, listing_id in names:
+        words = name.split()
+        for size in range(len(words), 1 if len(words) > 1 else 0, -1):
+            start = " ".join(words[:size])
+            if len(start.replace(" ", "")) < NAME_MIN:
+                break
+            if size < len(words) and (min(len(holding[w]) for w in words[:size]) > DISTINCT
+                                      or min(len(holding[w]) for w in words[size:]) <= DISTINCT
+                                      or _contradicted(said, listing_id, holding)):
+                continue  # a start shared by many names, an end that tells it apart, or another place named
+            if len(start) <= len(said) + 2 and fuzz.partial_ratio(start, said) >= NAME_SCORE \
+                    and all(fuzz.partial_ratio(word, said) >= WORD_SCORE for word in words[:size] if len(word) > 2):
+                best[listing_id] = max(best.get(listing_id, 0), len(start))
+                break
+    if not best:
+        return None
+    longest = max(best.values())
+    named = [listing_id for listing_id, size in best.items() if size == longest]
+    if len(named) == 1:
+        return named[0]
+    return next((listing_id for listing_id in named if listing_id in shown), None)
+
+
+def _contradicted(said: str, listing_id: str, holding: dict[str, set[str]]) -> bool:
+    """Whether the message has a word from other listings' names that none of this listing's names has."""
+    return any(len(word) > 3 and word in holding and listing_id not in holding[word] for word in said.split())
+
+
+def resolve(reply: Reply, found: Corpus, text: str, language: str, shown: list[str], today: date) -> Reply:
+    """What the assistant was asked, made exact: the listings it is about (one named in the message, else those
+    last shown) and the day named, kept as data so the answer is worked out whenever it is shown."""
+    if reply.about == "person":
+        return Reply(about="person", where=reply.where)
+    named = named_listing(found, text, language, shown)
+    about = [named] if named else shown[:3]
+    if not about:
+        return Reply(say=ASK_NEED)
+    day = named_day(text, translator(language), today) if reply.about == "hours" else None
+    return Reply(about=reply.about, listings=[{"id": i} for i in about], params={"day": day.isoformat() if day else ""})
+
+
+def hours(db: Any, listing_id: str, t: Translator, now: datetime, day: str) -> list[str]:
+    record = load_service(db, listing_id) or {}
+    return opening_times.when_open(record.get("schedules") or [], t, now, date.fromisoformat(day) if day else None)
+
+
+def contact(db: Any, listing_id: str) -> dict[str, Any]:
+    """Phone numbers to tap, and each place with its address and map."""
+    record = load_service(db, listing_id) or {}
+    phones = [{"number": p["number"], "tel": regex.sub(r"[^\d+]", "", p["number"])}
+              for p in record.get("phones") or [] if p.get("number")]
+    return {"phones": phones, "places": places(record), "email": record.get("email") or "",
+            "url": record.get("url") or ""}
+
+
+def places(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each place a service is at: its name, address, a map link and access notes."""
+    found = []
+    for link in record.get("service_at_locations") or []:
+        location = link.get("location") or {}
+        address = [", ".join(p for p in (a.get("address_1"), a.get("city"), a.get("postal_code")) if p)
+                   for a in location.get("addresses") or []]
+        lat, lon = location.get("latitude"), location.get("longitude")
+        map_url = (f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+                   if lat is not None and lon is not None else None)
+        access = [": ".join(p for p in (a.get("description"), a.get("details")) if p)
+                  for a in location.get("accessibility") or []]
+        found.append({"name": location.get("name") or "", "address": address, "map_url": map_url,
+                      "accessibility": [a for a in access if a]})
+    return found
+
+
+def person(db: Any, embedder: Any, settings: Any, where: str, t: Translator, now: datetime) -> dict[str, Any]:
+    """Talking to someone, knowing the time: in hours, the advice line; out of hours, when it reopens and what
+    is open now (round-the-clock lines, and the nearest community hub that is open)."""
+    line = schedules.weekly(settings.help_line_hours)
+    values = {"owner": settings.help_line_owner, "phone": settings.help_phone}
+    tel = regex.sub(r"[^\d+]", "", settings.help_phone)
+    if schedules.is_open(line, now):
+        return {"text": t.gettext(LINE_OPEN).format(**values), "calls": [{"number": settings.help_phone, "tel": tel}],
+                "open": [], "intro": ""}
+    reopens = schedules.next_opening(line, now)
+    values["opens"] = opening_times.opens_at(reopens, t, now) + "." if reopens else ""
+    open_now = _open_now(db, embedder, where, now)
+    return {"text": t.gettext(LINE_CLOSED).format(**values), "calls": [], "open": open_now,
+            "intro": t.gettext(OPEN_NOW if open_now else NONE_OPEN)}
+
+
+def _open_now(db: Any, embedder: Any, where: str, now: datetime) -> list[str]:
+    """The nearest community hub open now, then the lines open round the clock."""
+    try:
+        hubs = search(db, SearchQuery(categories=["community-hubs"], open_now=True, postcode=where or None,
+                                      limit=1, at=now), embedder).hits
+    except (SearchInputError, postcodes.PostcodeError):  # a place the directory cannot use: any hub open now
+        hubs = search(db, SearchQuery(categories=["community-hubs"], open_now=True, limit=1, at=now), embedder).hits
+    today = now.astimezone(schedules.LONDON).date()
+    always = [listing.id for listing in corpus(db, embedder).listings
+              if listing.schedules and opening_times.open_all_week(listing.schedules, today)]
+    return [h.listing.id for h in hubs] + always[:3]

@@ -101,11 +101,17 @@ def pressed(request: Request, signed: str) -> tuple[str, str] | None:
     return (payload, title) if isinstance(payload, str) and isinstance(title, str) else None
 
 
+def on_kiosk(request: Request) -> bool:
+    """Whether the conversation is on a community-hub kiosk, whose every link must keep to the kiosk."""
+    return request.url.path.startswith("/kiosk")
+
+
 def _listing(listing: Listing, t: Translator, request: Request, now: datetime) -> dict[str, Any]:
+    where = "/kiosk/services/" if on_kiosk(request) else "/services/"
     return {"listing": listing, "name": listing.name_in(t.code), "summary": listing.summary_in(t.code),
             "translated": t.code == "en" or t.code in listing.translations,
             "today": opening_times.today_line(listing.schedules, t, now),
-            "url": url(request, f"/services/{listing.id}")}
+            "url": url(request, f"{where}{listing.id}")}
 
 
 def _buttons(reply: Reply, t: Translator, request: Request) -> list[dict[str, str]]:
@@ -116,7 +122,10 @@ def _buttons(reply: Reply, t: Translator, request: Request) -> list[dict[str, st
         if b.get("tel"):
             found.append({"title": title, "tel": "".join(c for c in str(b["tel"]) if c.isdigit() or c == "+")})
         elif b.get("url"):
-            link = _in_language(request, str(b["url"]))
+            target = str(b["url"])
+            if on_kiosk(request):  # "See more" opens the kiosk's own list; nothing leads out of the kiosk
+                target = "/kiosk" + target if target.startswith("/search?") else ""
+            link = _in_language(request, target) if target else None
             if link:
                 found.append({"title": title, "url": link})
         elif isinstance(b.get("payload"), str) and b["payload"].startswith("/"):
@@ -214,6 +223,12 @@ def answer(request: Request, db: Db, embedder: Embedder | None, text: str, langu
     if letters(text) < 2:  # "?", "🍞", "😢", "7", "a": nothing to search for, and never a "yes"
         return [Reply(say=SAY_MORE, buttons=[{"title": title, "payload": payload} for title, payload in STARTERS])]
     settings = request.app.state.settings
+    if not text.startswith("/"):
+        found, today = corpus(db, embedder), london_today()
+        about_named = follow_ups.asked_about_named(found, text, language,
+                                                   transcripts.last_shown(db, conversation_id(request)), today)
+        if about_named is not None:
+            return [about_named]
     replies = assistant.ask(settings.rasa_url, conversation_id(request), text, language)
     if replies is None and text == "/speak_to_person":  # the button still works with the assistant stopped
         replies = [Reply(about="person")]

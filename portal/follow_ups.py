@@ -27,11 +27,35 @@ from portal.i18n import Translator, translator
 ASKS = ("hours", "contact", "person")
 NAME_SCORE = 88  # of 100: "catford foodbank" still names Catford food bank, "food bank" alone names none
 WORD_SCORE = 82  # each word of the name must be there, give or take a typo: a long name's slack is not a word
+TYPO = 85  # of 100: "tomorow" is tomorrow
 NAME_MIN = 6  # letters: shorter names ("Age UK") are too easily found by chance inside other words
+NEAR = 60  # of 100: a word this like one left out of a shortened name is a different place, not a typo
 DISTINCT = 2  # the start of a name counts only if one of its words is in this many listings' names or fewer
 TOMORROW = {  # Babel holds day names but not the word for tomorrow
     "en": ("tomorrow",), "pl": ("jutro",), "ar": ("غدا", "بكرة"), "bn": ("আগামীকাল",), "tr": ("yarın", "yarin"),
     "so": ("berri",), "pt": ("amanhã", "amanha"), "es": ("mañana", "manana"), "fr": ("demain",),
+}
+# Words that ask when or how to reach a place, in each portal language (and English in any), so a question
+# naming a place ("czy ladywell youth club jest otwarty w czwartek") is answered even where the assistant
+# hears only "youth club" and "Ladywell" and would list youth clubs again. Matched as word starts, folded.
+WHEN = {
+    "en": ("open", "clos", "hours", "time", "when"), "pl": ("otwar", "otwier", "zamk", "zamyk", "godzin", "kiedy"),
+    "es": ("abre", "abier", "cierra", "horario", "hora", "cuando"), "pt": ("abre", "aberto", "fecha", "horario",
+                                                                        "hora", "quando"),
+    "tr": ("acik", "acil", "kapal", "kapan", "saat", "zaman"), "ar": ("مفتوح", "يفتح", "تفتح", "يغلق", "مواعيد",
+                                                                    "ساعات", "متى"),
+    "so": ("furan", "furm", "xiran", "saacad", "goorma"), "bn": ("খোলা", "বন্ধ", "সময", "কখন"),
+    "fr": ("ouvert", "ouvre", "ferme", "horaire", "heure", "quand"),
+}
+REACH = {
+    "en": ("phone", "number", "call", "ring", "contact", "address", "where", "locat", "based", "direction", "email"),
+    "pl": ("telefon", "numer", "zadzwon", "kontakt", "adres", "gdzie", "dojech", "dojsc"),
+    "es": ("telefono", "numero", "llamar", "contact", "direccion", "donde", "queda", "llegar"),
+    "pt": ("telefone", "numero", "ligar", "contact", "contat", "morada", "endereco", "onde", "fica", "chegar"),
+    "tr": ("telefon", "numara", "iletis", "adres", "nerede", "ulas"), "ar": ("رقم", "هاتف", "تلفون", "اتصل", "عنوان",
+                                                                         "أين", "اين", "وين", "فين"),
+    "so": ("lambar", "taleefan", "telefoon", "wac", "cinwaan", "xagee", "xaggee", "halkee"),
+    "bn": ("ফোন", "নম্বর", "ঠিকানা", "কোথায"), "fr": ("telephone", "numero", "appeler", "contact", "adresse", "trouve"),
 }
 ASK_NEED = N_("Tell me what you need help with first, and I will find a place.")
 LINE_OPEN = N_("The {owner} advice line is open now. Call {phone}.")
@@ -60,7 +84,8 @@ def named_day(text: str, t: Translator, today: date) -> date | None:
     """The day a question is about ("is it open on Saturday?", "w sobotę", "السبت", "tomorrow"), in the
     resident's language or English; the next such day from today, or None if no day is named."""
     words = [_fold(w) for w in _WORD.findall(text)]
-    if any(_fold(w) in words for code in {t.code, "en"} for w in TOMORROW.get(code, ())):
+    tomorrow = [_fold(w) for code in {t.code, "en"} for w in TOMORROW.get(code, ())]
+    if any(fuzz.ratio(word, said) >= TYPO for word in words for said in tomorrow if len(word) > 4 or word == said):
         return today + timedelta(days=1)
     names = [(_stem(_fold(translator_day)), index) for speaker in (t, translator("en"))
              for index, translator_day in enumerate(speaker.weekday(i) for i in range(7))]
@@ -88,8 +113,10 @@ def named_listing(found: Corpus, text: str, language: str, shown: list[str]) -> 
     """The listing a message names, misspellings included ("when is catford foodbank open"), or None.
 
     A name counts if it, or its first two words or more, is in the message: residents say "Deptford Lounge"
-    for "Deptford Lounge community hub". A shortened name must keep a word few names have, leave out only
-    words many names have, and not sit beside another listing's word ("Catford"). The longest such name wins;
+    for "Deptford Lounge community hub". A shortened name must keep a word few names have, and the message
+    must not say something else where the name goes on ("Catford" for "Deptford"), nor hold another
+    listing's word. Or every word that tells the name apart (two or more) is there, in any order ("brockley
+    pantry"). The longest such name wins;
     if it belongs to several listings, the one already shown, else none (a guess would answer about the wrong place).
     """
     said = _plain(text)
@@ -106,13 +133,17 @@ def named_listing(found: Corpus, text: str, language: str, shown: list[str]) -> 
             if len(start.replace(" ", "")) < NAME_MIN:
                 break
             if size < len(words) and (min(len(holding[w]) for w in words[:size]) > DISTINCT
-                                      or min(len(holding[w]) for w in words[size:]) <= DISTINCT
+                                      or _near_miss(words[size:], said)
                                       or _contradicted(said, listing_id, holding)):
-                continue  # a start shared by many names, an end that tells it apart, or another place named
+                continue  # a start shared by many names, or the rest of the name said otherwise ("Catford")
             if len(start) <= len(said) + 2 and fuzz.partial_ratio(start, said) >= NAME_SCORE \
                     and all(fuzz.partial_ratio(word, said) >= WORD_SCORE for word in words[:size] if len(word) > 2):
                 best[listing_id] = max(best.get(listing_id, 0), len(start))
                 break
+        telling = [w for w in words if len(w) > 3 and len(holding[w]) <= DISTINCT]
+        if len(telling) >= 2 and all(any(fuzz.ratio(w, word) >= NAME_SCORE for word in said.split()) for w in telling) \
+                and not _contradicted(said, listing_id, holding):  # "brockley pantry": its telling words, any order
+            best[listing_id] = max(best.get(listing_id, 0), len(" ".join(telling)))
     if not best:
         return None
     longest = max(best.values())
@@ -122,17 +153,45 @@ def named_listing(found: Corpus, text: str, language: str, shown: list[str]) -> 
     return next((listing_id for listing_id in named if listing_id in shown), None)
 
 
+def _near_miss(left_out: list[str], said: str) -> bool:
+    """Whether the message has a word like, but not, one the shortened name left out: "bank żywności w
+    catford" is not "bank żywności w deptford", though it starts the same."""
+    return any(NEAR <= fuzz.ratio(out, word) < NAME_SCORE for out in left_out if len(out) > 3
+               for word in said.split() if len(word) > 3)
+
+
 def _contradicted(said: str, listing_id: str, holding: dict[str, set[str]]) -> bool:
     """Whether the message has a word from other listings' names that none of this listing's names has."""
     return any(len(word) > 3 and word in holding and listing_id not in holding[word] for word in said.split())
 
 
+def _says(words: list[str], cues: dict[str, tuple[str, ...]], language: str) -> bool:
+    wanted = [_fold(cue) for code in {language, "en"} for cue in cues.get(code, ())]
+    return any(word.startswith(cue) or (not cue.isascii() and cue in word) for word in words for cue in wanted)
+
+
+def asked_about_named(found: Corpus, text: str, language: str, shown: list[str], today: date) -> Reply | None:
+    """A question about a place named in the message (its hours on a day, its phone or address), answered
+    without the assistant; None if the message names no place or does not ask when or how to reach it."""
+    named = named_listing(found, text, language, shown)
+    if named is None:
+        return None
+    words = [_fold(w) for w in _WORD.findall(text)]
+    day = named_day(text, translator(language), today)
+    about = "hours" if day or _says(words, WHEN, language) else "contact" if _says(words, REACH, language) else None
+    if about is None:
+        return None
+    return Reply(about=about, listings=[{"id": named}], params={"day": day.isoformat() if day else ""})
+
+
 def resolve(reply: Reply, found: Corpus, text: str, language: str, shown: list[str], today: date) -> Reply:
     """What the assistant was asked, made exact: the listings it is about (one named in the message, else those
     last shown) and the day named, kept as data so the answer is worked out whenever it is shown."""
-    if reply.about == "person":
-        return Reply(about="person", where=reply.where)
     named = named_listing(found, text, language, shown)
+    if reply.about == "person" and not named:
+        return Reply(about="person", where=reply.where)
+    if reply.about == "person":  # "can I talk to someone at Citizens Advice?", "what's Citizens Advice's number?"
+        return Reply(about="contact", listings=[{"id": named}])
     about = [named] if named else shown[:3]
     if not about:
         return Reply(say=ASK_NEED)

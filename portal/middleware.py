@@ -19,6 +19,9 @@ CONTENT_SECURITY_POLICY = (
 _NO_CSP_PATHS = ("/docs", "/redoc")
 # Staff pages may show drafts and links that work once: never kept in a browser's or a proxy's cache.
 STAFF_PATHS = ("/account", "/admin", "/manage", "/moderation", "/insight", "/surveys/manage")
+# Pages that show what one visitor did: never kept by the browser, so Back after a kiosk starts again, or on
+# a shared computer, fetches them afresh (and finds nothing of the last visitor).
+PRIVATE_PATHS = ("/kiosk", "/chat", "/shortlist")
 
 
 class HttpMiddleware:
@@ -89,7 +92,7 @@ class SecurityHeadersMiddleware(HttpMiddleware):
                 headers = MutableHeaders(scope=message)
                 if not path.startswith(_NO_CSP_PATHS):
                     headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
-                if path.startswith(STAFF_PATHS):
+                if path.startswith(STAFF_PATHS) or path.startswith(PRIVATE_PATHS):
                     headers["cache-control"] = "no-store"
                 headers.setdefault("x-content-type-options", "nosniff")
                 headers.setdefault("referrer-policy", "same-origin")

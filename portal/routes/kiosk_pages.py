@@ -10,17 +10,24 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from directory.corpus import corpus
 from directory.embeddings import Embedder
 from directory.messages import N_
-from portal import assistant, conversation, shortlist, transcripts
+from directory.postcodes import PostcodeError
+from directory.schedules import london_now
+from directory.search import SearchInputError, SearchQuery, search
+from directory.services import load_service
+from directory.taxonomy import category_by_code
+from portal import assistant, conversation, follow_ups, opening_times, shortlist, transcripts
 from portal.conversation import MESSAGE_MAX
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
+from portal.i18n import translator
 from portal.languages import LANGUAGES
+from portal.routes import listings
 from portal.routes.shortlist_pages import share_context
 from portal.templating import render, request_translator, url
 
@@ -35,13 +42,17 @@ NEEDS = (
     (N_("Health checks"), "/find_health_check"), (N_("Work and skills"), "/find_employment_support"),
     (N_("Community hubs"), "/find_community_hub"), (N_("Speak to a person"), "/speak_to_person"),
 )
+CHOOSE = N_("Choose your language")
 _FOUND = "kiosk_found"
+_SEEN = "kiosk_seen"
+SEEN_MOST = 40  # listings a visitor may open: what the conversation and "See more" showed them
 
 
 @router.get("/kiosk")
 def start(request: Request, db: Db) -> Response:
     """The start screen: choose a language, in each language's own name."""
-    return render(request, db, "kiosk/start.html", kiosk=True, kiosk_languages=LANGUAGES)
+    asks = [(language, translator(language.code).gettext(CHOOSE)) for language in LANGUAGES]
+    return render(request, db, "kiosk/start.html", kiosk=True, kiosk_languages=asks)
 
 
 def _chat_page(request: Request, db: Db, embedder: Embedder | None, status_code: int = 200,
@@ -70,6 +81,7 @@ def send(request: Request, db: Db, embedder: Model, message: Annotated[str, Form
     for reply in turn.replies:
         found += [item["id"] for item in reply.listings if item.get("id") and item["id"] not in found]
     request.session[_FOUND] = found[-shortlist.LIMIT:]
+    _may_open(request, found)
     if request.headers.get("HX-Request") != "true":
         return RedirectResponse(url(request, "/kiosk/chat") + "#np-latest", status_code=303)
     return render(request, db, "_chat_turn.html", kiosk=True, chat_action="/kiosk/chat", said=turn.said,
@@ -77,12 +89,50 @@ def send(request: Request, db: Db, embedder: Model, message: Annotated[str, Form
                                                           request_translator(request)))
 
 
+def _may_open(request: Request, ids: list[str]) -> None:
+    """Listings this visitor was shown, and so may open on the kiosk; after "Start again", none."""
+    seen = [i for i in request.session.get(_SEEN, []) if isinstance(i, str) and i not in ids]
+    request.session[_SEEN] = (seen + ids)[-SEEN_MOST:]
+
+
+@router.get("/kiosk/services/{service_id}")
+def listing(request: Request, service_id: str, db: Db, embedder: Model) -> Response:
+    """A listing the visitor was shown, in the kiosk's layout. Any other (one the last visitor opened, reached
+    with Back after the screen started again) goes to the start screen instead."""
+    if service_id not in request.session.get(_SEEN, []):
+        return RedirectResponse(url(request, "/kiosk"), status_code=303)
+    return listings.listing_response(request, db, embedder, service_id, kiosk=True)
+
+
+@router.get("/kiosk/search")
+def more(request: Request, db: Db, embedder: Model, q: Annotated[str, Query(max_length=500)] = "",
+         category: Annotated[str, Query(max_length=60)] = "", postcode: Annotated[str, Query(max_length=20)] = "",
+         ) -> Response:
+    """"See more" on a kiosk: ten places for the same need, in the kiosk's layout."""
+    t = request_translator(request)
+    query = SearchQuery(text=q, categories=[category] if category else [], postcode=postcode or None, limit=10,
+                        query_language=t.code)
+    try:
+        found = search(db, query, embedder)
+    except (SearchInputError, PostcodeError):
+        found = search(db, SearchQuery(text=q, categories=[category] if category_by_code(category) else [],
+                                       limit=10, query_language=t.code), embedder)
+    ids = [hit.listing.id for hit in found.hits]
+    _may_open(request, ids)
+    return render(request, db, "kiosk/results.html", kiosk=True, hits=found.hits, total=found.total,
+                  now=london_now())
+
+
 @router.get("/kiosk/take-away")
 def take_away(request: Request, db: Db, embedder: Model) -> Response:
     """What was found, to print or to carry away on a phone by QR code (never a sensitive listing)."""
     ids = [i for i in request.session.get(_FOUND, []) if isinstance(i, str)] + shortlist.saved_ids(request)
     found = shortlist.listings(corpus(db, embedder), list(dict.fromkeys(ids)))
-    return render(request, db, "kiosk/take_away.html", kiosk=True, found_listings=found,
+    t = request_translator(request)
+    details = {listing.id: {**follow_ups.contact(db, listing.id),
+                            "hours": opening_times.week((load_service(db, listing.id) or {}).get("schedules") or [], t)}
+               for listing in found}
+    return render(request, db, "kiosk/take_away.html", kiosk=True, found_listings=found, details=details,
                   **share_context(request, found))
 
 

@@ -54,6 +54,12 @@ def _spoken(record: dict[str, Any], t: Translator) -> list[str]:
 
 @router.get("/services/{service_id}")
 def listing_page(request: Request, service_id: str, db: Db, embedder: Model) -> Response:
+    return listing_response(request, db, embedder, service_id)
+
+
+def listing_response(request: Request, db: Db, embedder: Embedder | None, service_id: str,
+                     kiosk: bool = False) -> Response:
+    """A listing's page; on a kiosk, in the kiosk's layout with nothing that leads away from it."""
     record, listing = _published(db, embedder, service_id)
     t = request_translator(request)
     translated = t.code == "en" or t.code in listing.translations
@@ -68,7 +74,7 @@ def listing_page(request: Request, service_id: str, db: Db, embedder: Model) -> 
         open_now=schedules.is_open(record.get("schedules") or []), places=_places(record),
         spoken=_spoken(record, t), last_reviewed=t.date(reviewed) if reviewed else None,
         out_of_date=is_out_of_date(reviewed, schedules.london_now().date()),
-        saved=service_id in shortlist.saved_ids(request), current_url=current_url(request),
+        saved=service_id in shortlist.saved_ids(request), current_url=current_url(request), kiosk=kiosk,
     )
 
 

@@ -8,7 +8,8 @@ let idleTimer;
 let countdownTimer;
 
 function startAgain() {
-  window.location.assign(body.dataset.resetUrl || "/kiosk/reset");
+  // replace, not assign: the wipe leaves no page of this visit to go Back to
+  window.location.replace(body.dataset.resetUrl || "/kiosk/reset");
 }
 
 function countDown() {

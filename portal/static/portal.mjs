@@ -11,12 +11,21 @@ for (const button of document.querySelectorAll("[data-np-print]")) {
   button.addEventListener("click", () => window.print());
 }
 
-// The chat form empties and keeps focus after each message it sends.
+// The chat form empties and keeps focus after each message it sends. The newest turn scrolls into view; after
+// a button (a kiosk's need, a suggestion) it also takes focus, so a screen reader reads the answer next.
 document.body.addEventListener("htmx:afterRequest", (event) => {
-  const form = event.detail.elt;
-  if (form.matches && form.matches("[data-np-chat]") && event.detail.successful) {
-    form.reset();
-    form.querySelector("input[name=message]").focus();
+  const sender = event.detail.elt;
+  if (!sender.matches || !event.detail.successful || !sender.closest("form")) return;
+  const latest = [...document.querySelectorAll("#np-chat-log [id=np-latest]")];
+  for (const older of latest.slice(0, -1)) older.removeAttribute("id");
+  const newest = latest.at(-1);
+  if (sender.matches("[data-np-chat]")) {
+    sender.reset();
+    sender.querySelector("input[name=message]").focus();
+    if (newest) newest.scrollIntoView({ block: "start" });
+  } else if (newest) {
+    newest.focus({ preventScroll: true });
+    newest.scrollIntoView({ block: "start" });
   }
 });
 

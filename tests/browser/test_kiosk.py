@@ -75,3 +75,30 @@ def test_a_survey_left_half_answered_on_a_kiosk_starts_again_empty(kiosk, live_s
         page.clock.run_for(IDLE_MS + COUNTDOWN_MS + 1_000)
     page.wait_for_url(f"{live_server}/s/{made.code}?channel=kiosk")
     assert page.locator("textarea").input_value() == ""
+
+
+def test_a_visitor_opens_a_listing_and_comes_back_and_after_the_wipe_back_shows_nothing(kiosk, live_server: str,
+                                                                                         ) -> None:
+    page = kiosk
+    page.goto(f"{live_server}/en/kiosk/chat")
+    page.tap(".np-kiosk__needs button >> nth=2")  # food
+    answer = page.locator("#np-latest")
+    answer.wait_for()
+    assert page.evaluate("document.activeElement.id") == "np-latest"  # the answer takes focus, in view
+    assert page.evaluate("(() => { const r = document.getElementById('np-latest').getBoundingClientRect();"
+                         " return r.top >= 0 && r.top < window.innerHeight; })()")
+    page.locator("#np-chat-log .np-chat__listings a").first.tap()
+    page.wait_for_url(f"{live_server}/kiosk/services/**")
+    listing_url = page.url
+    assert page.locator("body.np-kiosk").count() == 1 and page.locator("text=Start again").count() >= 1
+    hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))")
+    assert all(h.startswith(("/kiosk", "tel:", "#")) for h in hrefs), hrefs
+    page.go_back()
+    page.wait_for_selector("#np-chat-log .np-chat__listings a")  # the conversation is still there
+    page.clock.run_for(IDLE_MS + COUNTDOWN_MS + 1_000)
+    page.wait_for_url(f"{live_server}/kiosk")
+    page.go_back()
+    page.wait_for_load_state()
+    assert page.locator("#np-chat-log .np-chat__listings a").count() == 0
+    page.goto(listing_url)  # the last visitor's listing, straight from the history
+    page.wait_for_url(f"{live_server}/kiosk")

@@ -202,3 +202,35 @@ def test_a_kiosk_start_again_forgets_the_conversation(scripted_rasa) -> None:  #
     assert "I need food" in client.get("/kiosk/chat").text
     client.get("/kiosk/reset")
     assert "I need food" not in client.get("/kiosk/chat").text
+
+
+@pytest.mark.parametrize(("text", "language", "about", "name"), [
+    ("czy ladywell youth club jest otwarty w czwartek", "pl", "hours", "Ladywell youth club"),
+    ("Lewisham Works'un telefonu ne", "tr", "contact", "Lewisham Works employment support"),
+    ("brockley pantry cumartesi acik mi", "tr", "hours", "Brockley community pantry"),
+    ("where is deptford lounge", "en", "contact", "Deptford Lounge community hub"),
+])
+def test_a_question_naming_a_place_is_answered_about_it_without_the_assistant(
+        seeded_path, text: str, language: str, about: str, name: str) -> None:  # noqa: ANN001
+    db = open_db(seeded_path)
+    found = corpus(db, None)
+    db.close()
+    asked = follow_ups.asked_about_named(found, text, language, [], date(2026, 12, 7))
+    assert asked is not None and asked.about == about
+    assert found.listings[found.index_of[asked.listings[0]["id"]]].name == name
+
+
+@pytest.mark.parametrize("text", ["youth club in ladywell", "I need a food bank", "ladywell youth club",
+                                  "kiedy jest otwarty bank żywności w catford"])
+def test_a_need_or_a_bare_name_is_left_to_the_assistant(seeded_path, text: str) -> None:  # noqa: ANN001
+    db = open_db(seeded_path)
+    found = corpus(db, None)
+    db.close()
+    assert follow_ups.asked_about_named(found, text, "pl", [], date(2026, 12, 7)) is None
+
+
+def test_asking_for_a_person_at_a_named_place_gives_that_places_number(scripted_rasa) -> None:  # noqa: ANN001
+    client, recorded = scripted_rasa
+    _rasa_answers(recorded, "person")  # the assistant hears "number" and offers the advice line
+    answer = _send(client, "can i talk to someone at catford food bank")
+    assert 'href="tel:02079460429"' in answer and "advice line" not in answer

@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from bench.servers import demo_database, free_port, wait_until_up
+from directory.crisis import sounds_like_crisis
 from directory.embeddings import Embedder
 from portal.assistant_services import BOT, AssistantServices
 
@@ -103,14 +104,35 @@ def run(embedder: Embedder) -> AssistantResult:
     return result
 
 
+def crisis(predictions: list[list[str]]) -> dict[str, float | int]:
+    """Recall and precision of the crisis answer as residents meet it: the portal's own check, then the model's
+    crisis intent. Recall is over held-out crisis phrasings; a false alarm is any other utterance answered as a
+    crisis (asking for counselling is a need, not a crisis)."""
+    said = [(gold == "crisis", predicted == "crisis" or sounds_like_crisis(text))
+            for text, gold, predicted in predictions]
+    true = sum(1 for gold, answered in said if gold and answered)
+    answered = sum(1 for _, a in said if a)
+    crises = sum(1 for gold, _ in said if gold)
+    return {"crises": crises, "recall": true / crises if crises else 1.0,
+            "precision": true / answered if answered else 1.0, "false_alarms": answered - true}
+
+
 def table(result: AssistantResult) -> str:
     names = {"en": "English (all 25 intents)", "pl": "Polish", "pt": "Portuguese", "es": "Spanish", "tr": "Turkish",
              "so": "Somali", "ar": "Arabic"}
     rows = ["| held-out set | utterances | intent accuracy | macro F1 | target |", "|---|---:|---:|---:|---:|"]
     for code in LANGUAGES:
         r = result.nlu[code]
-        target = "≥ 0.90" if code == "en" else "≥ 0.80"
+        target = "≥ 0.95" if code == "en" else "≥ 0.90"
         rows.append(f"| {names[code]} | {r['examples']} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} | {target} |")
+    rows += ["", "The crisis answer (the portal's own check first, then the model's crisis intent), on the same "
+             "held-out utterances:", "",
+             "| held-out set | crisis phrasings | recall | precision | others answered as a crisis | target |",
+             "|---|---:|---:|---:|---:|---|"]
+    for code in LANGUAGES:
+        c = crisis(result.nlu[code].get("predictions", []))
+        rows.append(f"| {names[code]} | {c['crises']} | {c['recall']:.2f} | {c['precision']:.2f} | {c['false_alarms']} "
+                    "| recall 1.0, precision ≥ 0.9 |")
     rows += ["", f"`rasa test nlu` on the English held-out split: intent accuracy {result.rasa_test_accuracy:.3f}, "
                  f"macro F1 {result.rasa_test_macro_f1:.3f}.", "",
              "| measure | figure |", "|---|---:|",

@@ -37,17 +37,19 @@ async def main() -> None:
     agent = Agent.load(sys.argv[1])
     report = {}
     for name in sys.argv[2:]:
-        pairs, wrong = [], defaultdict(int)
+        pairs, wrong, said = [], defaultdict(int), []
         for text, gold in _examples(Path(name)):
             parsed = await agent.parse_message(text)
             predicted = parsed["intent"]["name"]
             pairs.append((gold, predicted))
+            said.append((text, gold, predicted))
             if predicted != gold:
                 wrong[f"{gold} -> {predicted}"] += 1
         language = Path(name).stem.rsplit("_", 1)[-1]
         report[language] = {
             "examples": len(pairs), "accuracy": sum(g == p for g, p in pairs) / len(pairs),
             "macro_f1": _macro_f1(pairs), "most_confused": sorted(wrong.items(), key=lambda kv: -kv[1])[:5],
+            "predictions": said,  # for measures the portal adds (its own crisis check comes before the model)
         }
     print(json.dumps(report, ensure_ascii=False))
 

@@ -17,7 +17,7 @@ export TOKENIZERS_PARALLELISM := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help install run seed serve test test-anywhere lint bench eval assets translations browser screenshots bot-install bot-train
+.PHONY: help install run seed serve test test-anywhere lint bench eval assets fonts translations browser screenshots bot-install bot-train
 
 help:
 	@echo "make run    install, load the demonstration directory, build the index, train the assistant, serve http://$(HOST):$(PORT)/"
@@ -62,6 +62,9 @@ browser:
 	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || ! command -v apt-get >/dev/null || \
 	  { echo "Installing DejaVu fonts, so PDF reports keep residents' letters"; \
 	  $(APT) install -y -qq fonts-dejavu-core >/dev/null || echo "(no DejaVu: PDFs fall back to Latin-1)"; }
+	@test -f /usr/share/fonts/truetype/noto/NotoSansBengali-Regular.ttf || ! command -v apt-get >/dev/null || \
+	  { echo "Installing Noto fonts, so PDF reports and the browser tests show Arabic and Bengali"; \
+	  $(APT) install -y -qq fonts-noto-core >/dev/null || echo "(no Noto: PDFs keep DejaVu's letters only)"; }
 
 test: install browser bot-train
 	$(BIN)/ruff check .
@@ -106,6 +109,20 @@ assets:
 	cp $(FRONTEND)/node_modules/htmx.org/LICENSE portal/static/vendor/htmx.LICENSE.txt
 	cp $(FRONTEND)/node_modules/axe-core/axe.min.js tests/browser/vendor/
 	cp $(FRONTEND)/node_modules/axe-core/LICENSE tests/browser/vendor/axe-core.LICENSE.txt
+
+# The portal's own Bengali webfont, for kiosks and phones without one: Noto Sans Bengali from Debian's
+# fonts-noto-core, cut to the Bengali block (OpenType layout kept, so conjuncts form), and a few-kilobyte cut
+# holding only the Bengali every page shows (the language's own name in the language list). Output is committed.
+NOTO := /usr/share/fonts/truetype/noto
+fonts: install
+	test -f $(NOTO)/NotoSansBengali-Regular.ttf || $(APT) install -y -qq fonts-noto-core
+	$(BIN)/pip install --quiet fonttools==4.69.1 brotli==1.2.1
+	for weight in Regular Bold; do $(BIN)/pyftsubset $(NOTO)/NotoSansBengali-$$weight.ttf \
+	  --unicodes="U+0980-09FF,U+200C-200D,U+25CC" --layout-features='*' --flavor=woff2 \
+	  --output-file=portal/static/fonts/noto-sans-bengali-$$(echo $$weight | tr A-Z a-z).woff2; done
+	$(BIN)/python -m portal.i18n bn > frontend/bengali-names.txt
+	$(BIN)/pyftsubset $(NOTO)/NotoSansBengali-Regular.ttf --text-file=frontend/bengali-names.txt \
+	  --layout-features='*' --flavor=woff2 --output-file=portal/static/fonts/noto-sans-bengali-names.woff2
 
 LOCALES := locales
 LANGS := pl pt es tr so fr ar bn

@@ -104,3 +104,15 @@ class Translator:
 
 def translator(code: str) -> Translator:
     return Translator(language(code))
+
+
+def shown_in_every_language(code: str) -> list[str]:
+    """The text in one language that pages in every language show: its own name in the language list, and the
+    kiosk's "Choose your language" on its button. Fonts cut for just this text keep other pages light."""
+    return [language(code).own_name, translator(code).gettext("Choose your language")]
+
+
+if __name__ == "__main__":  # `python -m portal.i18n bn`: that text, a line each, for `make fonts`
+    import sys
+
+    print("\n".join(shown_in_every_language(sys.argv[1])))

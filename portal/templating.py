@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
 from directory import seed
-from portal import auth, csrf, shortlist
+from portal import auth, csrf, languages, shortlist
 from portal.auth import signed_in
 from portal.i18n import Translator, translator
 from portal.languages import LANGUAGES
@@ -48,6 +48,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["direction"] = lambda code: languages.language(code).direction if code in languages.CODES else "ltr"
     env.filters["redact"] = lambda text: redact(str(text)).text  # residents' words shown to staff
     env.tests["shown_count"] = lambda shown: str(shown).isdigit()  # not suppressed: "<5" and "[c]" get no bar
     env.filters["spoken_name"] = lambda pair, t: t.language_name(pair[0], pair[1])  # a language, in the page's

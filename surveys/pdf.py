@@ -1,12 +1,15 @@
 """The insight report as a PDF, for boards that read on paper: the same figures as the workbook and web page.
 
-Charts are drawn as bars straight onto the page. A Unicode font is used where the machine has one (DejaVu
-Sans, from Debian's fonts-dejavu-core), so residents' quotes keep their letters; without one, letters the
-built-in font lacks become "?" and the report says so.
+Charts are drawn as bars straight onto the page. Residents write in many scripts, so the text is set in Noto
+Sans with its Arabic and Bengali faces as fallbacks (Debian's fonts-noto-core, which `make test` installs) and
+shaped by HarfBuzz: Arabic letters join and run right to left, Bengali conjuncts form, and a paragraph in a
+right-to-left language is set against the right margin. Without Noto, DejaVu Sans keeps most letters; with
+no Unicode font at all, letters the built-in font lacks become "?" and the report says so.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 from fpdf import FPDF
@@ -14,9 +17,22 @@ from fpdf import FPDF
 from surveys.report import Report
 from surveys.results import QuestionResult
 
-FONTS = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+NOTO = Path("/usr/share/fonts/truetype/noto")
+FONTS = (NOTO / "NotoSans-Regular.ttf", Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
          Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"))
+SCRIPT_FONTS = ("NotoSansArabic", "NotoSansBengali")  # fallbacks for letters the body font lacks
 BAR_WIDTH = 70.0
+
+
+def _align(text: str) -> str:
+    """"R" for a paragraph whose first letter is from a right-to-left script (Arabic, Hebrew), else "L"."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "R"
+        if kind == "L":
+            return "L"
+    return "L"
 
 
 class _Report(FPDF):
@@ -27,25 +43,33 @@ class _Report(FPDF):
         font = next((f for f in FONTS if f.exists()), None)
         self.unicode = font is not None
         if font is not None:
-            self.add_font("Body", "", str(font))
-            bold = font.with_name(font.name.replace(".ttf", "-Bold.ttf").replace("-Regular-Bold", "-Bold"))
-            self.add_font("Body", "B", str(bold if bold.exists() else font))
+            self._add("Body", font)
+            fallbacks = [name for name in SCRIPT_FONTS if (NOTO / f"{name}-Regular.ttf").exists()]
+            for name in fallbacks:
+                self._add(name, NOTO / f"{name}-Regular.ttf")
+            self.set_fallback_fonts(fallbacks)
+            self.set_text_shaping(True)
             self.body_font = "Body"
         else:
             self.body_font = "helvetica"
+
+    def _add(self, family: str, regular: Path) -> None:
+        self.add_font(family, "", str(regular))
+        bold = regular.with_name(regular.name.replace(".ttf", "-Bold.ttf").replace("-Regular-Bold", "-Bold"))
+        self.add_font(family, "B", str(bold if bold.exists() else regular))
 
     def clean(self, value: str) -> str:
         return value if self.unicode else value.encode("latin-1", "replace").decode("latin-1")
 
     def heading(self, value: str, size: int = 14) -> None:
         self.set_font(self.body_font, "B", size)
-        self.multi_cell(0, size * 0.5, self.clean(value), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, self.clean(value), new_x="LMARGIN", new_y="NEXT", align=_align(value))
         self.ln(2)
 
     def para(self, value: str, size: int = 10) -> None:
         if value:
             self.set_font(self.body_font, "", size)
-            self.multi_cell(0, 5, self.clean(value), new_x="LMARGIN", new_y="NEXT")
+            self.multi_cell(0, 5, self.clean(value), new_x="LMARGIN", new_y="NEXT", align=_align(value))
             self.ln(2)
 
     def chart(self, result: QuestionResult) -> None:

@@ -76,7 +76,8 @@ def test_a_lead_builds_translates_and_publishes_and_a_resident_answers_in_polish
     client.cookies.clear()
     polish = client.get(f"/pl/s/{code}").text
     assert "Jedzenie w Catford" in polish and ">Tak<" in polish and "Czy korzystałeś" in polish
-    assert 'lang="en">No<' in polish  # not translated yet: shown in English, marked as English
+    # not translated yet: shown in English, isolated and marked as English
+    assert 'lang="en" dir="ltr">No</span> <span class="np-in-english">(po angielsku)<' in polish
     assert "Before you start" not in polish and "2 years" not in polish  # the consent statement is in Polish
     q = names(polish)
     token = form_fields(polish)["csrf_token"][0]
@@ -228,3 +229,19 @@ def test_control_characters_in_an_answer_are_taken_out_and_every_export_still_op
     assert workbook.status_code == 200 and load_workbook(io.BytesIO(workbook.content))
     rows = list(csv.reader(io.StringIO(client.get(f"{page}/export.csv").text.lstrip("\ufeff"))))
     assert any("More fruit and veg\nplease" in c for row in rows for c in row)
+
+
+def test_english_on_an_arabic_survey_page_keeps_its_direction_and_says_it_is_english(client: TestClient, db,
+                                                                                     lead) -> None:
+    sign_in(client, lead.email)
+    page, code = build(client)  # not translated into Arabic
+    post(client, f"{page}/you-said-we-did", page, you_said="You wanted fresh fruit.", we_did="The pantry stocks it.")
+    client.cookies.clear()
+    arabic = client.get(f"/ar/s/{code}").text
+    assert '<span lang="en" dir="ltr">What would help?</span> <span class="np-in-english">(بالإنجليزية)</span>' \
+        in arabic
+    sign_in(client, lead.email)
+    post(client, f"{page}/close", page)
+    client.cookies.clear()
+    said = client.get(f"/ar/s/{code}/you-said-we-did").text
+    assert 'lang="en" dir="ltr"' in said and "(بالإنجليزية)" in said

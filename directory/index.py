@@ -51,10 +51,19 @@ select s.id, s.name,
                        coalesce(ad.postal_code, ''), '; ')
      from service_at_locations sal join locations loc on loc.id = sal.location_id
      left join addresses ad on ad.location_id = loc.id where sal.service_id = s.id),
-  (select json_group_array(json_array(tr.language, tr.name, tr.description)) from service_translations tr
+  (select json_group_array(json_array(tr.language, tr.name, tr.description, tr.fields)) from service_translations tr
      where tr.service_id = s.id)
 from services s left join organizations o on o.id = s.organization_id
 """
+
+
+def _translated_fields(raw: str | None) -> list[str]:
+    """The other texts a translation holds (who it is for, cost...), for the word index."""
+    try:
+        found = json.loads(raw or "{}")
+    except ValueError:
+        return []
+    return [str(v) for v in found.values()] if isinstance(found, dict) else []
 
 
 def documents(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> list[Document]:
@@ -73,7 +82,8 @@ def documents(db: sqlite_utils.Database, ids: Iterable[str] | None = None) -> li
         where = [org and f"Run by {org}", languages and f"Languages: {languages}", places and f"Where: {places}"]
         passage = " ".join(p for p in [f"{name}.", *about] if p)
         body = " ".join(p for p in [alternate, *about, *where] if p)
-        translations = tuple((lang, tr_name or "", tr_text or "") for lang, tr_name, tr_text in json.loads(translated))
+        translations = tuple((lang, tr_name or "", " ".join([tr_text or "", *_translated_fields(fields)]).strip())
+                             for lang, tr_name, tr_text, fields in json.loads(translated))
         out.append(Document(sid, name, body, passage, translations))
     return out
 

@@ -168,6 +168,14 @@ def _chat_turns(db: sqlite_utils.Database) -> None:
     db.execute("create index chat_turns_said_at on chat_turns (said_at)")
 
 
+def _translated_fields(db: sqlite_utils.Database) -> None:
+    """Who a listing is for, how to start, its cost, opening-time notes and access, in other languages too (JSON
+    by field name), so a translated page is translated throughout; the word index is rebuilt to hold them."""
+    db.execute("alter table service_translations add column fields text not null default '{}'")
+    db.execute("insert or replace into meta (key, value) select 'search_words', 'rebuild' "
+               "where exists (select 1 from service_translations)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
@@ -182,6 +190,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (11, "which listings each change touched", _changed_listings),
     (12, "how many listings hold each word", _word_counts),
     (13, "the assistant conversation of a visit", _chat_turns),
+    (14, "every resident-facing text of a listing in other languages", _translated_fields),
 )
 
 

@@ -1,12 +1,14 @@
-"""Listing names and descriptions in residents' languages, beside the English record.
+"""A listing's text in residents' languages, beside the English record: its name and description, and every
+other text a resident reads (who it is for, how to start, cost, notes on opening times, access).
 
-Open Referral has no place for translations, so they live in their own table keyed by
-service and language; a listing without one is shown in English, marked as such.
+Open Referral has no place for translations, so they live in their own table keyed by service and language;
+a listing, or a field, without one is shown in English, marked as such.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlite_utils
@@ -18,19 +20,40 @@ from directory.store import bump_generation
 KEY = "translations"  # where a listing being edited carries its translations, beside the ORUK fields
 
 
+# The texts beside the name and description that an editor can translate, by the key they are stored under.
+FIELDS = ("eligibility", "how_to_start", "fees", "hours_notes", "access")
+
+
 @dataclass(frozen=True)
 class Translation:
     language: str
     name: str
     description: str
+    fields: dict[str, str] = field(default_factory=dict)  # FIELDS that have a translation
+
+    def text(self) -> str:
+        """Everything translated, for the word index."""
+        return " ".join([self.description, *(self.fields.get(k, "") for k in FIELDS)]).strip()
 
 
-def save_translation(db: sqlite_utils.Database, service_id: str, language: str, name: str, description: str) -> None:
+def _fields(raw: str | None) -> dict[str, str]:
+    try:
+        found = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    return {k: str(v).strip() for k, v in found.items() if k in FIELDS and str(v).strip()} \
+        if isinstance(found, dict) else {}
+
+
+def save_translation(db: sqlite_utils.Database, service_id: str, language: str, name: str, description: str,
+                     fields: dict[str, str] | None = None) -> None:
     """Add or replace one listing's text in one language; search sees it at once."""
     with db.atomic():
         db["service_translations"].insert(
             {"service_id": service_id, "language": language, "name": name.strip(),
-             "description": description.strip(), "updated_at": datetime.now(UTC).isoformat(timespec="seconds")},
+             "description": description.strip(), "fields": json.dumps(_fields(json.dumps(fields or {})),
+                                                                      ensure_ascii=False),
+             "updated_at": datetime.now(UTC).isoformat(timespec="seconds")},
             replace=True,
         )
         refresh_text_index(db, [service_id])
@@ -38,10 +61,10 @@ def save_translation(db: sqlite_utils.Database, service_id: str, language: str, 
 
 
 def translations_of(db: sqlite_utils.Database, service_id: str) -> dict[str, Translation]:
-    rows = db.execute(
-        "select language, name, description from service_translations where service_id = ?", [service_id]
-    )
-    return {row[0]: Translation(*row) for row in rows}
+    # By column name: migration 7 (history) reads translations before migration 14 adds `fields`.
+    rows = db["service_translations"].rows_where("service_id = ?", [service_id])
+    return {row["language"]: Translation(row["language"], row["name"], row["description"], _fields(row.get("fields")))
+            for row in rows}
 
 
 def all_translations(db: sqlite_utils.Database,
@@ -49,16 +72,16 @@ def all_translations(db: sqlite_utils.Database,
     """Every translation (or those of the listings `only` names), by service id then language: for the search
     corpus."""
     out: dict[str, dict[str, Translation]] = {}
-    sql = "select service_id, language, name, description from service_translations"
+    sql = "select service_id, language, name, description, fields from service_translations"
     if only is not None:
         sql += f" where service_id in ({','.join('?' * len(only))})"
-    for sid, language, name, description in db.execute(sql, only or []):
-        out.setdefault(sid, {})[language] = Translation(language, name, description)
+    for sid, language, name, description, fields in db.execute(sql, only or []):
+        out.setdefault(sid, {})[language] = Translation(language, name, description, _fields(fields))
     return out
 
 
 def as_mapping(found: dict[str, Translation]) -> dict[str, dict[str, str]]:
-    return {code: {"name": tr.name, "description": tr.description} for code, tr in sorted(found.items())}
+    return {code: {"name": tr.name, "description": tr.description, **tr.fields} for code, tr in sorted(found.items())}
 
 
 def load_listing(db: sqlite_utils.Database, service_id: str) -> Record | None:
@@ -84,4 +107,7 @@ def replace_translations(db: sqlite_utils.Database, service_id: str, wanted: dic
     for code, text in sorted(wanted.items()):
         db["service_translations"].insert(
             {"service_id": service_id, "language": code, "name": text.get("name", "").strip(),
-             "description": text.get("description", "").strip(), "updated_at": now}, replace=True)
+             "description": text.get("description", "").strip(),
+             "fields": json.dumps({k: text[k].strip() for k in FIELDS if str(text.get(k) or "").strip()},
+                                  ensure_ascii=False),
+             "updated_at": now}, replace=True)

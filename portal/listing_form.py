@@ -20,6 +20,7 @@ from directory.messages import N_, FieldError
 from directory.schedules import DAY_CODES, is_exception
 from directory.services import Record
 from directory.taxonomy import BOROUGH_WIDE, CATEGORIES, CATEGORY_TAXONOMY, NEIGHBOURHOODS, neighbourhood_by_name
+from directory.translations import FIELDS as TRANSLATED_FIELDS
 from directory.translations import KEY as TRANSLATIONS
 from portal.languages import LANGUAGES
 
@@ -28,6 +29,7 @@ Problems = list[FieldError]
 
 TEXT_FIELDS = ("name", "alternate_name", "description", "alert", "url", "email", "application_process",
                "eligibility_description", "fees", "accreditations", "minimum_age", "maximum_age", "status")
+TRANSLATED = ("name", "description", *TRANSLATED_FIELDS)  # what an editor can write in each language
 LONG = 5000
 SHORT = 300
 WEEKS = ("", "1", "2", "3", "4", "-1")  # every week, or the first..fourth or last one in the month
@@ -126,8 +128,8 @@ def values_from_record(record: Record | None) -> Values:
     translated = record.get(TRANSLATIONS) or {}
     for language in LANGUAGES[1:]:
         text = translated.get(language.code) or {}
-        values[f"tr-{language.code}-name"] = text.get("name", "")
-        values[f"tr-{language.code}-description"] = text.get("description", "")
+        for part in TRANSLATED:
+            values[f"tr-{language.code}-{part}"] = text.get(part, "")
     return values
 
 
@@ -147,7 +149,7 @@ def values_from_form(form: Mapping[str, Any], getlist: Callable[[str], list[str]
         values[name] = getlist(name)
     values["other_languages"] = str(form.get("other_languages", ""))
     for language in LANGUAGES[1:]:
-        for part in ("name", "description"):
+        for part in TRANSLATED:
             key = f"tr-{language.code}-{part}"
             values[key] = str(form.get(key, ""))
     return values
@@ -382,15 +384,16 @@ def _areas(values: Values, sid: str, live: Record | None) -> list[Record]:
 def _translations(values: Values, problems: Problems) -> dict[str, dict[str, str]]:
     found = {}
     for language in LANGUAGES[1:]:
-        name, about = (values[f"tr-{language.code}-{part}"].strip() for part in ("name", "description"))
-        if about and not name:
+        text = {part: values[f"tr-{language.code}-{part}"].strip() for part in TRANSLATED}
+        if not text["name"] and any(text[part] for part in TRANSLATED[1:]):
             problems.append(FieldError(f"tr-{language.code}-name", N_("Enter the name in this language too.")))
-        for part, limit in (("name", SHORT), ("description", LONG)):
+        for part in TRANSLATED:
+            limit = SHORT if part == "name" else LONG
             if len(values[f"tr-{language.code}-{part}"]) > limit:
                 problems.append(FieldError(f"tr-{language.code}-{part}", N_("Use {count} characters or fewer."),
                                            count=limit))
-        if name:
-            found[language.code] = {"name": name, "description": about}
+        if text["name"]:
+            found[language.code] = {part: value for part, value in text.items() if value or part == "description"}
     return found
 
 

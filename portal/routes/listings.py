@@ -75,6 +75,7 @@ def listing_response(request: Request, db: Db, embedder: Embedder | None, servic
         spoken=_spoken(record, t), last_reviewed=t.date(reviewed) if reviewed else None,
         out_of_date=is_out_of_date(reviewed, schedules.london_now().date()),
         saved=service_id in shortlist.saved_ids(request), current_url=current_url(request), kiosk=kiosk,
+        own_words=listing.translations[t.code].fields if t.code in listing.translations else {},
     )
 
 

@@ -47,3 +47,15 @@ def test_opening_times_and_changes_to_them_are_checked() -> None:
         "schedules-0-closes_at": "The closing time must be different from the opening time.",
         "exceptions-0-from": "Enter a date like 2026-12-24.",
     }
+
+
+def test_every_resident_facing_text_can_be_translated_and_needs_a_name_beside_it() -> None:
+    record = prepare(seed.demo_records()[0])
+    values = listing_form.values_from_record(record)
+    values["tr-ar-name"], values["tr-ar-eligibility"] = "اسم", "لكل من يسكن في لويشام"
+    values["tr-so-access"] = "Albaab aan jaranjaro lahayn"  # a Somali text with no Somali name
+    back, problems = listing_form.record_from_values(values, record, record["id"], record["organization"])
+    assert back[listing_form.TRANSLATIONS]["ar"]["eligibility"] == "لكل من يسكن في لويشام"
+    assert [p.field for p in problems] == ["tr-so-name"]
+    again = listing_form.values_from_record(back)
+    assert again["tr-ar-eligibility"] == "لكل من يسكن في لويشام"

@@ -14,7 +14,7 @@ _PATTERNS = [
     r"\b(kill|hurt|harm)(ing)? (my ?self|myself)\b", r"\bsuicid", r"\bend (it all|my life)\b",
     r"\b(want|wanna|going) to die\b", r"\bdon'?t want to (live|be alive)\b", r"\btake my (own )?life\b",
     r"\boverdose", r"\btaken too many (pills|tablets)\b", r"\b(hitting|beating|attacking|strangling) me\b",
-    r"\b(going|trying) to kill me\b", r"\bin danger\b", r"\bnot safe (at home|now|here)\b",
+    r"\b(going|trying) to kill me\b", r"(?<!not )\bin danger\b", r"\bnot safe (at home|now|here)\b",
     # Polish, Portuguese, Spanish, French
     r"\bzabi(ć|c) si(ę|e)\b", r"\bsi(ę|e) zabi(ć|c)\b", r"\bsamob[oó]j", r"\bnie chc(ę|e) (ju(ż|z) )?(ż|z)y(ć|c)\b",
     r"\bme matar\b", r"\bsuic[ií]d", r"\bquero morrer\b", r"\bmatarme\b", r"\bquiero morir",
@@ -28,7 +28,48 @@ _PATTERNS = [
     r"\bbije mnie\b", r"\bme pega\b", r"\bme bate\b", r"\bme frappe\b", r"\bbeni dövüyor", r"\bi garaaca\b",
     r"يضربني", r"আমাকে মারে",
 ]
-_CRISIS = re.compile("|".join(_PATTERNS), re.IGNORECASE)
+# Someone's life at risk now, as 999 is for, the same kinds in every language: pills or poison taken, someone
+# not breathing or who will not wake, a weapon or a threat to kill or harm, a child in danger, about to jump.
+_EMERGENCIES = [
+    # English
+    r"\b(took|taken|swallowed|had|necked) (a |the )?(whole|all|entire|full|every)( (box|pack|packet|bottle|lot|strip))?"
+    r"( of)?( my| the| his| her)? (pills|tablets|paracetamol|meds|medication|painkillers)",
+    r"\bnot breath(ing|e)\b", r"\b(can'?t|cannot|won'?t|will not|doesn'?t|does not|isn'?t) (wake|breath|breathing)",
+    r"\bunconscious\b", r"\bwith a (knife|gun|machete|weapon)\b",
+    r"\b(he|she|they|someone|somebody|mum|mom|dad|nan|friend|husband|wife|partner|son|daughter|baby)"
+    r"('s| has| is| just)? collapsed\b",
+    r"\bthreat(en|ening|ens)( me| us)? (to|with) (kill|hurt|harm|stab|shoot|a knife|a gun)",
+    r"\b(hurt|harm|kill|take) (the|my|our|his|her) (kids|children|child|baby|son|daughter)\b(?! (to|for) )",
+    r"\b(jump|jumping) (off|from|in front)\b", r"\bwant to jump\b",
+    # Polish
+    r"po(ł|l)kn(ąłe|ęła|ela|ał|el|ęłam|elam|ąłem|alem)\w*", r"\bca(ł|l)(e|ą|a) opakowanie\b", r"\bnie oddycha",
+    r"\bnieprzytomn", r"\bnie mo(ż|z)(na|e|emy) (go|jej|jego) obudzi(ć|c)", r"\bno(ż|z)em\b",
+    r"\bzrobi(ć|c)? krzywd(ę|e)", r"\bgrozi,? (ż|z)e (mnie |nas )?zabije", r"\bskoczy(ć|c) z (mostu|okna|dachu)",
+    # Portuguese
+    r"\bengoli\b", r"\b(caixa|cartela|embalagem) inteira\b", r"\bn(ã|a)o (respira|acorda)\b", r"\binconsciente\b",
+    r"\bdesmaiou\b", r"\bamea(ç|c)ando\b", r"\bfazer mal (a|à|pra|para) (ela|ele|eles|elas)\b",
+    r"\bcom uma faca\b", r"\b(pular|saltar|me jogar) da ponte\b",
+    # Spanish
+    r"\bno respira\b", r"\bno (se )?despierta\b", r"\bse desmay(ó|o)\b", r"\bamenaz(a|ando) con\b",
+    r"\bcon un cuchillo\b", r"\bhacer(les|le) da(ñ|n)o\b", r"\bme tom(é|e) (todas|toda|una caja)",
+    r"\btragu?(é|e) (todas|toda|una caja)", r"\btirarme (del|de un|de la) (puente|ventana|edificio)",
+    # Turkish
+    r"\buyanm(ı|i)yor\b", r"\bnefes alm(ı|i)yor\b", r"\bnefesi (ç|c)ok yava(ş|s)", r"\bbay(ı|i)ld(ı|i)\b",
+    r"\bbilin(ç|c)siz", r"\bzarar verece(ğ|g)", r"\b(ö|o)ld(ü|u)rece(ğ|g)", r"\bb(ı|i)(ç|c)akla\b",
+    r"\b(b(ü|u)t(ü|u)n|t(ü|u)m) haplar(ı|i)", r"\bk(ö|o)pr(ü|u)den atla",
+    # Somali
+    r"\bma(na)? neefsan", r"\bneefsan mayso\b", r"\bmiyir( la'aan|beel)",
+    r"\bwaxyeello u geysto\b", r"\bku hanjabay", r"\bmindi\b", r"\bkiniinada oo dhan\b",
+    # Arabic, and Arabic written in Latin letters
+    r"بلعت", r"(علبة|علبه|شريط) (باراسيتامول|حبوب|دواء|ادوية|أدوية) (كامل|كاملة|كامله)", r"كل الحبوب",
+    r"(لا|ما|مش) (يتنفس|بيتنفس|تتنفس|بتتنفس)", r"فاقد الوعي|مغمى عليه|مغمي عليه|أغمي عليه|اغمي عليه",
+    r"(يهددني|بيهددني|يهددنا) (ب|بال)", r"بسكين", r"(يؤذي|يأذي|يقتل) (الأطفال|الاطفال|أطفالي|اطفالي|ابني|بنتي|ولادي)",
+    r"أرمي نفسي|ارمي نفسي", r"\b7oboob\b", r"\bkol el 7ob",
+    # French, Bengali
+    r"\bne respire (pas|plus)\b", r"\binconscient", r"\bavalé (toute|tous|une boîte)", r"\bavec un couteau\b",
+    r"শ্বাস নিচ্ছে না", r"অজ্ঞান", r"সব ওষুধ খেয়ে", r"ছুরি নিয়ে",
+]
+_CRISIS = re.compile("|".join(_PATTERNS + _EMERGENCIES), re.IGNORECASE)
 
 
 def sounds_like_crisis(text: str) -> bool:

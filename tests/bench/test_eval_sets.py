@@ -52,3 +52,15 @@ def test_each_set_is_big_enough_to_report_and_covers_every_portal_language() -> 
                for item in json.loads((EVAL / split / f"{name}.json").read_text(encoding="utf-8"))]
     assert len(queries) >= 150
     assert {language.code for language in LANGUAGES} <= {item["lang"] for item in queries}
+
+
+def test_held_out_crisis_messages_and_conversations_are_not_development_ones() -> None:
+    import yaml
+
+    def said(split: str) -> set[str]:
+        crisis = yaml.safe_load((EVAL / split / "crisis.yml").read_text(encoding="utf-8"))
+        talks = yaml.safe_load((EVAL / split / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
+        return _normal([t for kinds in crisis.values() for texts in kinds.values() for t in texts]
+                       + [turn["say"] for talk in talks for turn in talk["turns"]])
+
+    assert not said("heldout") & said("dev")

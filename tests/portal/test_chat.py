@@ -55,9 +55,35 @@ def test_crisis_words_in_any_language_are_recognised(words: str) -> None:
     assert sounds_like_crisis(words)
 
 
-@pytest.mark.parametrize("words", ["I need food", "debt advice", "killer heels shop", "my phone died"])
+@pytest.mark.parametrize("words", [
+    "my dad collapsed in the kitchen", "she is not breathing", "he took a whole pack of paracetamol",
+    "someone outside with a knife", "ele está inconsciente", "nie oddycha", "no respira", "uyanmıyor",
+    "ما يتنفس", "combien de temps, il ne respire pas",
+])
+def test_a_life_at_risk_now_is_a_crisis_in_any_language(words: str) -> None:
+    assert sounds_like_crisis(words)
+
+
+@pytest.mark.parametrize("words", [
+    "I need food", "debt advice", "killer heels shop", "my phone died", "our ceiling collapsed",
+    "I'm not in danger but I want to talk to someone", "no quiero hacerme daño pero necesito ayuda",
+    "the landlord nie reaguje", "niyaddaydu way dhacday, counsellor ayaan rabaa", "where can I buy paracetamol",
+])
 def test_ordinary_needs_are_not_taken_for_a_crisis(words: str) -> None:
     assert not sounds_like_crisis(words)
+
+
+def test_no_training_sentence_of_another_need_sounds_like_a_crisis() -> None:
+    """The crisis check comes before the assistant: a false alarm there hides the help that was asked for."""
+    import yaml
+
+    bot = Path(__file__).resolve().parents[2] / "bot" / "data"
+    alarms = [line[2:] for path in bot.glob("nlu*.yml")
+              for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []
+              if block.get("intent") not in (None, "crisis")
+              for line in (block.get("examples") or "").splitlines() if line.startswith("- ")
+              if sounds_like_crisis(line[2:])]
+    assert alarms == []
 
 
 def test_a_crisis_is_answered_with_emergency_numbers_even_with_the_assistant_stopped(no_assistant) -> None:

@@ -9,7 +9,6 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -17,10 +16,10 @@ from pathlib import Path
 
 import httpx
 
-from bench.servers import demo_database, free_port, wait_until_up
+from bench.servers import assistant_running
 from directory.crisis import sounds_like_crisis
 from directory.embeddings import Embedder
-from portal.assistant_services import BOT, AssistantServices
+from portal.assistant_services import BOT
 
 LANGUAGES = ("en", "pl", "pt", "es", "tr", "so", "ar")
 TURNS = 60
@@ -50,37 +49,20 @@ def _p50_p95(times: list[float]) -> tuple[float, float]:
 
 
 def _turns(embedder: Embedder) -> tuple[tuple[float, float], tuple[float, float]]:
-    with tempfile.TemporaryDirectory() as folder:
-        db_path = demo_database(Path(folder), embedder)
-        port = free_port()
-        services = AssistantServices(portal_url=f"http://127.0.0.1:{port}", rasa_port=free_port(),
-                                     actions_port=free_port())
-        services.start(Path(folder) / "logs")
-        env = {**os.environ, "PORTAL_DB": str(db_path), "PORTAL_SECRET_KEY": "bench",
-               "PORTAL_RASA_URL": services.rasa_url}
-        portal = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve", "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(base, "/chat")
-            with httpx.Client(base_url=base, timeout=30) as client:
-                page = client.get("/chat").text
-                token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-                through_portal, straight = [], []
-                for i in range(TURNS):
-                    message = MESSAGES[i % len(MESSAGES)]
-                    start = time.perf_counter()
-                    client.post("/chat", data={"csrf_token": token, "message": message},
-                                headers={"HX-Request": "true"}).raise_for_status()
-                    through_portal.append((time.perf_counter() - start) * 1000)
-                    start = time.perf_counter()
-                    httpx.post(f"{services.rasa_url}/webhooks/rest/webhook", timeout=30,
-                               json={"sender": "bench", "message": message}).raise_for_status()
-                    straight.append((time.perf_counter() - start) * 1000)
-        finally:
-            portal.terminate()
-            portal.wait(timeout=30)
-            services.stop()
+    with assistant_running(embedder) as running, httpx.Client(base_url=running.portal, timeout=30) as client:
+        page = client.get("/chat").text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        through_portal, straight = [], []
+        for i in range(TURNS):
+            message = MESSAGES[i % len(MESSAGES)]
+            start = time.perf_counter()
+            client.post("/chat", data={"csrf_token": token, "message": message},
+                        headers={"HX-Request": "true"}).raise_for_status()
+            through_portal.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            httpx.post(f"{running.rasa}/webhooks/rest/webhook", timeout=30,
+                       json={"sender": "bench", "message": message}).raise_for_status()
+            straight.append((time.perf_counter() - start) * 1000)
     return _p50_p95(through_portal), _p50_p95(straight)
 
 

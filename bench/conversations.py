@@ -12,14 +12,8 @@ of its turns does; README and results.md quote the held-out split.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import re
-import subprocess
-import sys
-import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -28,13 +22,12 @@ from typing import Any
 import httpx
 import yaml
 
-from bench.servers import demo_database, free_port, wait_until_up
+from bench.servers import assistant_running
 from directory.corpus import Corpus, corpus
 from directory.embeddings import Embedder
 from directory.schedules import DAY_CODES, london_now
 from directory.services import load_service
 from directory.store import open_db
-from portal.assistant_services import AssistantServices
 from portal.i18n import translator
 from portal.opening_times import when_open
 
@@ -142,36 +135,13 @@ def play(base: str, conversation: dict[str, Any], found: Corpus, db: Any, names:
     return played
 
 
-@contextlib.contextmanager
-def assistant_running(embedder: Embedder) -> Iterator[tuple[str, Path]]:
-    """The portal over the demonstration directory, with Rasa and the action server, all on loopback."""
-    with tempfile.TemporaryDirectory() as folder:
-        db_path = demo_database(Path(folder), embedder)
-        port = free_port()
-        services = AssistantServices(portal_url=f"http://127.0.0.1:{port}", rasa_port=free_port(),
-                                     actions_port=free_port())
-        services.start(Path(folder) / "logs")
-        env = {**os.environ, "PORTAL_DB": str(db_path), "PORTAL_SECRET_KEY": "bench",
-               "PORTAL_RASA_URL": services.rasa_url, "PORTAL_LOG_SEARCHES": "false"}
-        portal = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve", "--port", str(port)],
-                                  env=env, stdout=subprocess.DEVNULL)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_until_up(base, "/chat")
-            yield base, db_path
-        finally:
-            portal.terminate()
-            portal.wait(timeout=30)
-            services.stop()
-
-
 def run(embedder: Embedder, split: str = "heldout") -> list[Played]:
-    with assistant_running(embedder) as (base, db_path):
-        db = open_db(db_path)
+    with assistant_running(embedder) as running:
+        db = open_db(running.db_path)
         found = corpus(db, None)
         names = {listing.name: listing.id for listing in found.listings}
         try:
-            return [play(base, c, found, db, names) for c in conversations(split)]
+            return [play(running.portal, c, found, db, names) for c in conversations(split)]
         finally:
             db.close()
 

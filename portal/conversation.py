@@ -23,7 +23,7 @@ from directory.schedules import london_now, london_today
 from directory.search import SearchQuery, search
 from directory.text import clean
 from directory.words import letters
-from portal import assistant, follow_ups, opening_times, transcripts
+from portal import assistant, follow_ups, listing_facts, opening_times, transcripts
 from portal.assistant import Reply
 from portal.dependencies import Db
 from portal.i18n import Translator, translator
@@ -151,7 +151,7 @@ def view(reply: Reply, t: Translator, found: Corpus, request: Request, db: Db, e
             item["lines"] = follow_ups.hours(db, item["listing"].id, t, now, str(reply.params.get("day") or ""))
     elif reply.about == "contact":
         for item in listings:
-            item["contact"] = follow_ups.contact(db, item["listing"].id)
+            item["contact"] = listing_facts.contact(db, item["listing"].id)
     elif reply.about == "person":
         answer = follow_ups.person(db, embedder, request.app.state.settings, reply.where, t, now)
         shown.update(text=answer["text"], intro=answer["intro"],

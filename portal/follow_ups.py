@@ -204,32 +204,6 @@ def hours(db: Any, listing_id: str, t: Translator, now: datetime, day: str) -> l
     return opening_times.when_open(record.get("schedules") or [], t, now, date.fromisoformat(day) if day else None)
 
 
-def contact(db: Any, listing_id: str) -> dict[str, Any]:
-    """Phone numbers to tap, and each place with its address and map."""
-    record = load_service(db, listing_id) or {}
-    phones = [{"number": p["number"], "tel": regex.sub(r"[^\d+]", "", p["number"])}
-              for p in record.get("phones") or [] if p.get("number")]
-    return {"phones": phones, "places": places(record), "email": record.get("email") or "",
-            "url": record.get("url") or ""}
-
-
-def places(record: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each place a service is at: its name, address, a map link and access notes."""
-    found = []
-    for link in record.get("service_at_locations") or []:
-        location = link.get("location") or {}
-        address = [", ".join(p for p in (a.get("address_1"), a.get("city"), a.get("postal_code")) if p)
-                   for a in location.get("addresses") or []]
-        lat, lon = location.get("latitude"), location.get("longitude")
-        map_url = (f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-                   if lat is not None and lon is not None else None)
-        access = [": ".join(p for p in (a.get("description"), a.get("details")) if p)
-                  for a in location.get("accessibility") or []]
-        found.append({"name": location.get("name") or "", "address": address, "map_url": map_url,
-                      "accessibility": [a for a in access if a]})
-    return found
-
-
 def person(db: Any, embedder: Any, settings: Any, where: str, t: Translator, now: datetime) -> dict[str, Any]:
     """Talking to someone, knowing the time: in hours, the advice line; out of hours, when it reopens and what
     is open now (round-the-clock lines, and the nearest community hub that is open)."""

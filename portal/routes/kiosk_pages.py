@@ -21,7 +21,7 @@ from directory.schedules import london_now
 from directory.search import SearchInputError, SearchQuery, search
 from directory.services import load_service
 from directory.taxonomy import category_by_code
-from portal import assistant, conversation, follow_ups, opening_times, shortlist, transcripts
+from portal import assistant, conversation, listing_facts, opening_times, shortlist, transcripts
 from portal.conversation import MESSAGE_MAX
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
@@ -129,7 +129,7 @@ def take_away(request: Request, db: Db, embedder: Model) -> Response:
     ids = [i for i in request.session.get(_FOUND, []) if isinstance(i, str)] + shortlist.saved_ids(request)
     found = shortlist.listings(corpus(db, embedder), list(dict.fromkeys(ids)))
     t = request_translator(request)
-    details = {listing.id: {**follow_ups.contact(db, listing.id),
+    details = {listing.id: {**listing_facts.contact(db, listing.id),
                             "hours": opening_times.week((load_service(db, listing.id) or {}).get("schedules") or [], t)}
                for listing in found}
     return render(request, db, "kiosk/take_away.html", kiosk=True, found_listings=found, details=details,

@@ -11,7 +11,7 @@ from directory import reports, schedules
 from directory.corpus import Listing, corpus, is_out_of_date
 from directory.embeddings import Embedder
 from directory.services import load_service
-from portal import opening_times, shortlist
+from portal import listing_facts, opening_times, shortlist
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder
 from portal.i18n import Translator
@@ -28,24 +28,6 @@ def _published(db: Db, embedder: Embedder | None, service_id: str) -> tuple[dict
     if record is None:
         raise HTTPException(status_code=404, detail="listing")
     return record, found.listings[found.index_of[service_id]]
-
-
-def _places(record: dict[str, Any]) -> list[dict[str, Any]]:
-    places = []
-    for link in record.get("service_at_locations") or []:
-        location = link.get("location") or {}
-        address = [
-            ", ".join(p for p in (a.get("address_1"), a.get("city"), a.get("postal_code")) if p)
-            for a in location.get("addresses") or []
-        ]
-        lat, lon = location.get("latitude"), location.get("longitude")
-        map_url = (f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
-                   if lat is not None and lon is not None else None)
-        access = [": ".join(p for p in (a.get("description"), a.get("details")) if p)
-                  for a in location.get("accessibility") or []]
-        places.append({"name": location.get("name") or "", "address": address, "map_url": map_url,
-                       "accessibility": [a for a in access if a]})
-    return places
 
 
 def _spoken(record: dict[str, Any], t: Translator) -> list[str]:
@@ -71,7 +53,7 @@ def listing_response(request: Request, db: Db, embedder: Embedder | None, servic
                                                    if t.code in listing.translations else listing.description),
         sensitive=listing.sensitive, sessions=rows, schedule_notes=notes,
         time_changes=opening_times.changes(record.get("schedules") or [], t, schedules.london_now().date()),
-        open_now=schedules.is_open(record.get("schedules") or []), places=_places(record),
+        open_now=schedules.is_open(record.get("schedules") or []), places=listing_facts.places(record),
         spoken=_spoken(record, t), last_reviewed=t.date(reviewed) if reviewed else None,
         out_of_date=is_out_of_date(reviewed, schedules.london_now().date()),
         saved=service_id in shortlist.saved_ids(request), current_url=current_url(request), kiosk=kiosk,

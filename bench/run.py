@@ -83,7 +83,7 @@ def _commit() -> str:
                                 check=True, cwd=RESULTS.parent).stdout.strip()
         dirty = [line for line in subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True, check=True,
-            cwd=RESULTS.parent).stdout.splitlines() if not line.endswith("results.md")]  # this file is the output
+            cwd=RESULTS.parent).stdout.splitlines() if not line.endswith(".md")]  # prose, not measured code
     except (OSError, subprocess.CalledProcessError):
         return "an unknown commit"
     return f"commit {commit}" + (" with uncommitted changes" if dirty else "")

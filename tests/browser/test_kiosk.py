@@ -102,3 +102,17 @@ def test_a_visitor_opens_a_listing_and_comes_back_and_after_the_wipe_back_shows_
     assert page.locator("#np-chat-log .np-chat__listings a").count() == 0
     page.goto(listing_url)  # the last visitor's listing, straight from the history
     page.wait_for_url(f"{live_server}/kiosk")
+
+
+def test_the_take_away_prints_what_to_go_there_with_and_no_link_addresses(kiosk, live_server: str) -> None:
+    page = kiosk
+    page.goto(f"{live_server}/en/kiosk/chat")
+    page.tap(".np-kiosk__needs button >> nth=2")  # food
+    page.wait_for_selector("#np-latest")
+    page.goto(f"{live_server}/en/kiosk/take-away")
+    page.emulate_media(media="print")
+    after = page.eval_on_selector_all("main a", "links => links.map(a => getComputedStyle(a, '::after').content)")
+    assert after and all(content in ("none", "normal") for content in after)
+    assert page.locator("main .govuk-button:visible").count() == 0  # "Back" and "Print" are for the screen
+    printed = page.inner_text("main")
+    assert "Address:" in printed and "Phone:" in printed and "(/" not in printed

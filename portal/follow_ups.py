@@ -66,8 +66,10 @@ _WORD = regex.compile(r"[\p{L}\p{M}]+")
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents or Arabic vowel marks, so "sábado", "sabado" and "Sábado" are one word."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if unicodedata.category(c) != "Mn")
+    """Lower case without accents or Arabic vowel marks, so "sábado", "sabado" and "Sábado" are one word (and
+    Turkish "açık" is "acik", as residents without a Turkish keyboard type it)."""
+    plain = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    return "".join(c for c in plain if unicodedata.category(c) != "Mn")
 
 
 def _plain(text: str) -> str:

@@ -209,6 +209,7 @@ def test_a_kiosk_start_again_forgets_the_conversation(scripted_rasa) -> None:  #
     ("Lewisham Works'un telefonu ne", "tr", "contact", "Lewisham Works employment support"),
     ("brockley pantry cumartesi acik mi", "tr", "hours", "Brockley community pantry"),
     ("where is deptford lounge", "en", "contact", "Deptford Lounge community hub"),
+    ("Deptford Lounge şu an açık mı", "tr", "hours", "Deptford Lounge community hub"),
 ])
 def test_a_question_naming_a_place_is_answered_about_it_without_the_assistant(
         seeded_path, text: str, language: str, about: str, name: str) -> None:  # noqa: ANN001

@@ -11,7 +11,7 @@ import re
 
 _PATTERNS = [
     # English
-    r"\b(kill|hurt|harm)(ing)? (my ?self|myself)\b", r"\bsuicid", r"\bend (it all|my life)\b",
+    r"\bkill(ing)? (my ?self|myself)\b", r"\bsuicid", r"\bend (it all|my life)\b",
     r"\b(want|wanna|going) to die\b", r"\bdon'?t want to (live|be alive)\b", r"\btake my (own )?life\b",
     r"\boverdose", r"\btaken too many (pills|tablets)\b", r"\b(hitting|beating|attacking|strangling) me\b",
     r"\b(going|trying) to kill me\b", r"(?<!not )\bin danger\b", r"\bnot safe (at home|now|here)\b",
@@ -41,6 +41,11 @@ _EMERGENCIES = [
     r"\bthreat(en|ening|ens)( me| us)? (to|with) (kill|hurt|harm|stab|shoot|a knife|a gun)",
     r"\b(hurt|harm|kill|take) (the|my|our|his|her) (kids|children|child|baby|son|daughter)\b(?! (to|for) )",
     r"\b(jump|jumping) (off|from|in front)\b", r"\bwant to jump\b",
+    # Wishing to go to sleep and never wake up, in each language
+    r"\bsleep and (never|not) wake( up)?\b", r"\bdormir e n(ã|a)o acordar", r"\bdormir y no despertar",
+    r"\bzasn(ąć|ac) i (si(ę|e) )?nie obudzi(ć|c)", r"\buyuyup (bir daha )?uyanmamak",
+    r"\bdormir et ne (pas|plus) me r(é|e)veiller",
+    r"(أنام|انام) (و ?ما|ولا|وما) (أصحى|اصحى|أصحو|اصحو)", r"\bseexdo oo aan (soo )?toosin",
     # Polish
     r"po(ł|l)kn(ąłe|ęła|ela|ał|el|ęłam|elam|ąłem|alem)\w*", r"\bca(ł|l)(e|ą|a) opakowanie\b", r"\bnie oddycha",
     r"\bnieprzytomn", r"\bnie mo(ż|z)(na|e|emy) (go|jej|jego) obudzi(ć|c)", r"\bno(ż|z)em\b",
@@ -72,5 +77,14 @@ _EMERGENCIES = [
 _CRISIS = re.compile("|".join(_PATTERNS + _EMERGENCIES), re.IGNORECASE)
 
 
+# Hurting oneself, unless the resident says they do not want to: "I don't want to hurt myself, but I need to
+# talk to someone" asks for support, and the crisis answer would hide it.
+_SELF_HARM = re.compile(r"\b(hurt|harm)(ing)? (my ?self|myself)\b", re.IGNORECASE)
+_NOT = re.compile(r"\b(don'?t|dont|do not|not|never|won'?t|wont)\b[^.!?]{0,25}$", re.IGNORECASE)
+
+
 def sounds_like_crisis(text: str) -> bool:
-    return bool(_CRISIS.search(text or ""))
+    text = text or ""
+    if _CRISIS.search(text):
+        return True
+    return any(not _NOT.search(text[:found.start()]) for found in _SELF_HARM.finditer(text))

@@ -56,7 +56,7 @@ def test_crisis_words_in_any_language_are_recognised(words: str) -> None:
 
 
 @pytest.mark.parametrize("words", [
-    "my dad collapsed in the kitchen", "she is not breathing", "he took a whole pack of paracetamol",
+    "my dad collapsed in the kitchen", "she is not breathing", "I want to hurt myself", "he took a whole pack of paracetamol",
     "someone outside with a knife", "ele está inconsciente", "nie oddycha", "no respira", "uyanmıyor",
     "ما يتنفس", "combien de temps, il ne respire pas",
 ])
@@ -66,7 +66,8 @@ def test_a_life_at_risk_now_is_a_crisis_in_any_language(words: str) -> None:
 
 @pytest.mark.parametrize("words", [
     "I need food", "debt advice", "killer heels shop", "my phone died", "our ceiling collapsed",
-    "I'm not in danger but I want to talk to someone", "no quiero hacerme daño pero necesito ayuda",
+    "I'm not in danger but I want to talk to someone", "i dont want to hurt myself but i need to talk to someone",
+    "no quiero hacerme daño pero necesito ayuda",
     "the landlord nie reaguje", "niyaddaydu way dhacday, counsellor ayaan rabaa", "where can I buy paracetamol",
 ])
 def test_ordinary_needs_are_not_taken_for_a_crisis(words: str) -> None:

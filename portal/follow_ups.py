@@ -28,6 +28,7 @@ ASKS = ("hours", "contact", "person")
 NAME_SCORE = 88  # of 100: "catford foodbank" still names Catford food bank, "food bank" alone names none
 WORD_SCORE = 82  # each word of the name must be there, give or take a typo: a long name's slack is not a word
 TYPO = 85  # of 100: "tomorow" is tomorrow
+ONE_WORD = 7  # letters: a single word of a shown place's name counts only if it is this long and its own
 NAME_MIN = 6  # letters: shorter names ("Age UK") are too easily found by chance inside other words
 NEAR = 60  # of 100: a word this like one left out of a shortened name is a different place, not a typo
 DISTINCT = 2  # the start of a name counts only if one of its words is in this many listings' names or fewer
@@ -147,12 +148,27 @@ def named_listing(found: Corpus, text: str, language: str, shown: list[str]) -> 
                 and not _contradicted(said, listing_id, holding):  # "brockley pantry": its telling words, any order
             best[listing_id] = max(best.get(listing_id, 0), len(" ".join(telling)))
     if not best:
-        return None
+        return _one_word_of_shown(names, holding, said, shown)
     longest = max(best.values())
     named = [listing_id for listing_id, size in best.items() if size == longest]
     if len(named) == 1:
         return named[0]
     return next((listing_id for listing_id in named if listing_id in shown), None)
+
+
+def _one_word_of_shown(names: list[tuple[str, str]], holding: dict[str, set[str]], said: str,
+                       shown: list[str]) -> str | None:
+    """A place just shown, named by a word of its name that no other listing's name has ("z tym befriending"
+    for "Befriending for older people"): enough when it can only mean one of the places on the screen."""
+    words = said.split()
+    for name, listing_id in names:
+        if listing_id not in shown:
+            continue
+        for word in name.split():
+            if len(word) >= ONE_WORD and holding[word] == {listing_id} \
+                    and any(fuzz.ratio(word, w) >= NAME_SCORE for w in words):
+                return listing_id
+    return None
 
 
 def _near_miss(left_out: list[str], said: str) -> bool:

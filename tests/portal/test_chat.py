@@ -56,7 +56,8 @@ def test_crisis_words_in_any_language_are_recognised(words: str) -> None:
 
 
 @pytest.mark.parametrize("words", [
-    "my dad collapsed in the kitchen", "she is not breathing", "I want to hurt myself", "he took a whole pack of paracetamol",
+    "my dad collapsed in the kitchen", "she is not breathing", "I want to hurt myself",
+    "he took a whole pack of paracetamol",
     "someone outside with a knife", "ele está inconsciente", "nie oddycha", "no respira", "uyanmıyor",
     "ما يتنفس", "combien de temps, il ne respire pas",
 ])

@@ -235,3 +235,13 @@ def test_asking_for_a_person_at_a_named_place_gives_that_places_number(scripted_
     _rasa_answers(recorded, "person")  # the assistant hears "number" and offers the advice line
     answer = _send(client, "can i talk to someone at catford food bank")
     assert 'href="tel:02079460429"' in answer and "advice line" not in answer
+
+
+def test_one_word_of_a_name_names_a_place_only_among_those_just_shown(seeded_path) -> None:  # noqa: ANN001
+    db = open_db(seeded_path)
+    found = corpus(db, None)
+    db.close()
+    befriending = next(listing.id for listing in found.listings if listing.name.startswith("Befriending"))
+    text = "jak sie skontaktowac z tym befriending dla starszych"
+    assert follow_ups.named_listing(found, text, "pl", [befriending, CATFORD_FOOD_BANK]) == befriending
+    assert follow_ups.named_listing(found, text, "pl", [CATFORD_FOOD_BANK]) is None  # not on the screen

@@ -62,3 +62,10 @@ def test_the_check_finds_a_copy_however_it_is_dressed() -> None:
     assert overlaps(["Is it open on Sáturday?!"], [normal("is it open on saturday")])
     assert overlaps(["food bank near [SE6](postcode)"], [normal("food bank near SE6")])
     assert not overlaps(["is it open on sunday"], [normal("where is the food bank")])
+
+
+@pytest.mark.parametrize("path", sorted((BOT / "eval" / "dev").glob("nlu_dev_*.yml")), ids=lambda p: p.stem)
+def test_no_development_utterance_is_a_training_or_held_out_example(path: Path) -> None:
+    """The development sets choose changes: they must be unseen by the model, and apart from the held-out ones."""
+    held_out = sorted({normal(e) for p in (BOT / "eval").glob("nlu_test_*.yml") for e in examples(p)})
+    assert overlaps(examples(path), TRAINING) == [] and overlaps(examples(path), held_out) == []

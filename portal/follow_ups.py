@@ -9,6 +9,7 @@ resident's language whenever the conversation is shown again.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -99,9 +100,38 @@ def named_day(text: str, t: Translator, today: date) -> date | None:
     return today + timedelta(days=(index - today.weekday()) % 7)
 
 
-def _names(found: Corpus, language: str) -> list[tuple[str, str]]:
-    """(processed name, listing id) for every name a listing goes by: its own, its translations, and its name
-    before a dash ("Blood pressure checks – Rushey Green Pharmacy" is also "Blood pressure checks")."""
+@dataclass(frozen=True)
+class _Name:
+    text: str  # folded words of one name a listing goes by
+    listing_id: str
+    words: tuple[str, ...]
+    telling: tuple[str, ...]  # its words that few other names have
+
+
+_NAMES: dict[tuple[int, int, str], tuple[list[_Name], dict[str, set[str]]]] = {}
+
+
+def _names(found: Corpus, language: str) -> tuple[list[_Name], dict[str, set[str]]]:
+    """Every name a listing goes by (its own, its translations, its name before a dash: "Blood pressure checks
+    – Rushey Green Pharmacy" is also "Blood pressure checks"), and which listings' names hold each word.
+    Worked out once per change to the directory, not once a message."""
+    key = (id(found), getattr(found, "generation", 0), language)
+    if key not in _NAMES:
+        pairs = _name_pairs(found, language)
+        holding: dict[str, set[str]] = {}
+        for name, listing_id in pairs:
+            for word in name.split():
+                holding.setdefault(word, set()).add(listing_id)
+        names = [_Name(name, listing_id, tuple(name.split()),
+                       tuple(w for w in name.split() if len(w) > 3 and len(holding[w]) <= DISTINCT))
+                 for name, listing_id in pairs]
+        if len(_NAMES) > 20:  # old generations and languages
+            _NAMES.clear()
+        _NAMES[key] = (names, holding)
+    return _NAMES[key]
+
+
+def _name_pairs(found: Corpus, language: str) -> list[tuple[str, str]]:
     pairs = []
     for listing in found.listings:
         for name in {listing.name, listing.name_in(language), *(t.name for t in listing.translations.values())}:
@@ -123,28 +153,33 @@ def named_listing(found: Corpus, text: str, language: str, shown: list[str]) -> 
     if it belongs to several listings, the one already shown, else none (a guess would answer about the wrong place).
     """
     said = _plain(text)
-    names = _names(found, language)
-    holding: dict[str, set[str]] = {}
-    for name, listing_id in names:
-        for word in name.split():
-            holding.setdefault(word, set()).add(listing_id)
+    names, holding = _names(found, language)
+    present: dict[str, bool] = {}  # each word of the names looked for in the message once, not once a name
+    def here(word: str) -> bool:
+        if word not in present:
+            present[word] = fuzz.partial_ratio(word, said) >= WORD_SCORE
+        return present[word]
+
     best: dict[str, int] = {}
-    for name, listing_id in names:
-        words = name.split()
-        for size in range(len(words), 1 if len(words) > 1 else 0, -1):
-            start = " ".join(words[:size])
-            if len(start.replace(" ", "")) < NAME_MIN:
-                break
-            if size < len(words) and (min(len(holding[w]) for w in words[:size]) > DISTINCT
-                                      or _near_miss(words[size:], said)
-                                      or _contradicted(said, listing_id, holding)):
-                continue  # a start shared by many names, or the rest of the name said otherwise ("Catford")
-            if len(start) <= len(said) + 2 and fuzz.partial_ratio(start, said) >= NAME_SCORE \
-                    and all(fuzz.partial_ratio(word, said) >= WORD_SCORE for word in words[:size] if len(word) > 2):
-                best[listing_id] = max(best.get(listing_id, 0), len(start))
-                break
-        telling = [w for w in words if len(w) > 3 and len(holding[w]) <= DISTINCT]
-        if len(telling) >= 2 and all(any(fuzz.ratio(w, word) >= NAME_SCORE for word in said.split()) for w in telling) \
+    for entry in names:
+        words, listing_id = entry.words, entry.listing_id
+        if len(words[0]) <= 2 or here(words[0]):  # every start of a name begins with its first word
+            for size in range(len(words), 1 if len(words) > 1 else 0, -1):
+                start = " ".join(words[:size])
+                if len(start.replace(" ", "")) < NAME_MIN:
+                    break
+                if not all(here(w) for w in words[:size] if len(w) > 2):
+                    continue
+                if size < len(words) and (min(len(holding[w]) for w in words[:size]) > DISTINCT
+                                          or _near_miss(words[size:], said)
+                                          or _contradicted(said, listing_id, holding)):
+                    continue  # a start shared by many names, or the rest of the name said otherwise ("Catford")
+                if len(start) <= len(said) + 2 and fuzz.partial_ratio(start, said) >= NAME_SCORE:
+                    best[listing_id] = max(best.get(listing_id, 0), len(start))
+                    break
+        telling = entry.telling
+        if len(telling) >= 2 and all(here(w) for w in telling) \
+                and all(any(fuzz.ratio(w, word) >= NAME_SCORE for word in said.split()) for w in telling) \
                 and not _contradicted(said, listing_id, holding):  # "brockley pantry": its telling words, any order
             best[listing_id] = max(best.get(listing_id, 0), len(" ".join(telling)))
     if not best:
@@ -156,15 +191,16 @@ def named_listing(found: Corpus, text: str, language: str, shown: list[str]) -> 
     return next((listing_id for listing_id in named if listing_id in shown), None)
 
 
-def _one_word_of_shown(names: list[tuple[str, str]], holding: dict[str, set[str]], said: str,
+def _one_word_of_shown(names: list[_Name], holding: dict[str, set[str]], said: str,
                        shown: list[str]) -> str | None:
     """A place just shown, named by a word of its name that no other listing's name has ("z tym befriending"
     for "Befriending for older people"): enough when it can only mean one of the places on the screen."""
     words = said.split()
-    for name, listing_id in names:
+    for entry in names:
+        listing_id = entry.listing_id
         if listing_id not in shown:
             continue
-        for word in name.split():
+        for word in entry.words:
             if len(word) >= ONE_WORD and holding[word] == {listing_id} \
                     and any(fuzz.ratio(word, w) >= NAME_SCORE for w in words):
                 return listing_id

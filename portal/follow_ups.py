@@ -281,7 +281,19 @@ def _open_now(db: Any, embedder: Any, where: str, now: datetime) -> list[str]:
                                       limit=1, at=now), embedder).hits
     except (SearchInputError, postcodes.PostcodeError):  # a place the directory cannot use: any hub open now
         hubs = search(db, SearchQuery(categories=["community-hubs"], open_now=True, limit=1, at=now), embedder).hits
+    return [h.listing.id for h in hubs] + _round_the_clock(corpus(db, embedder), now)[:3]
+
+
+_ALWAYS: dict[tuple[int, int, date], list[str]] = {}
+
+
+def _round_the_clock(found: Corpus, now: datetime) -> list[str]:
+    """Listings open 24 hours every day this week: worked out once a day per change to the directory, since
+    every out-of-hours answer (and every redraw of one) asks."""
     today = now.astimezone(schedules.LONDON).date()
-    always = [listing.id for listing in corpus(db, embedder).listings
-              if listing.schedules and opening_times.open_all_week(listing.schedules, today)]
-    return [h.listing.id for h in hubs] + always[:3]
+    key = (id(found), found.generation, today)
+    if key not in _ALWAYS:
+        _ALWAYS.clear()
+        _ALWAYS[key] = [listing.id for listing in found.listings
+                        if listing.schedules and opening_times.open_all_week(listing.schedules, today)]
+    return _ALWAYS[key]

@@ -21,7 +21,7 @@ KEY = "translations"  # where a listing being edited carries its translations, b
 
 
 # The texts beside the name and description that an editor can translate, by the key they are stored under.
-FIELDS = ("eligibility", "how_to_start", "fees", "hours_notes", "access")
+FIELDS = ("eligibility", "how_to_start", "fees", "hours_notes", "transportation", "access")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from directory.corpus import corpus
+from directory.corpus import Listing, corpus
 from directory.embeddings import Embedder
 from directory.messages import N_
 from directory.postcodes import PostcodeError
@@ -129,11 +129,17 @@ def take_away(request: Request, db: Db, embedder: Model) -> Response:
     ids = [i for i in request.session.get(_FOUND, []) if isinstance(i, str)] + shortlist.saved_ids(request)
     found = shortlist.listings(corpus(db, embedder), list(dict.fromkeys(ids)))
     t = request_translator(request)
-    details = {listing.id: {**listing_facts.contact(db, listing.id),
+    details = {listing.id: {**listing_facts.contact(db, listing.id, _own_words(listing, t.code)),
                             "hours": opening_times.week((load_service(db, listing.id) or {}).get("schedules") or [], t)}
                for listing in found}
     return render(request, db, "kiosk/take_away.html", kiosk=True, found_listings=found, details=details,
                   **share_context(request, found))
+
+
+def _own_words(listing: Listing, language: str) -> dict[str, str]:
+    """What the listing's editors wrote in this language beyond its name and description."""
+    own = listing.translations.get(language)
+    return own.fields if own else {}
 
 
 _SURVEY_START = re.compile(r"^/s/[a-z0-9]{4,12}$")

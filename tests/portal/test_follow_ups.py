@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from directory.corpus import corpus
 from directory.schedules import weekly
 from directory.store import open_db
+from directory.translations import save_translation
 from portal import follow_ups, opening_times
 from portal.i18n import translator
 
@@ -138,6 +139,23 @@ def test_their_phone_is_a_number_to_tap_and_their_address_has_a_map(scripted_ras
     _send(client, "food please")
     answer = _send(client, "what is their phone number")
     assert 'href="tel:02079460429"' in answer and "openstreetmap.org/?mlat=" in answer
+
+
+def test_how_to_get_there_is_the_editors_note_in_the_residents_language_where_they_wrote_one(
+        scripted_rasa, seeded_path) -> None:  # noqa: ANN001
+    client, recorded = scripted_rasa
+    _rasa_answers(recorded, "contact")
+    _send(client, "food please")
+    english = _send(client, "how do I get there")
+    assert "Getting there:" in english and "Next to Catford Bridge station." in english
+    _send(client, "food please", "pl")
+    polish = _send(client, "jak tam dojechać", "pl")
+    assert "Next to Catford Bridge station." in polish and "(po angielsku)" in polish  # not yet translated
+    db = open_db(seeded_path)
+    save_translation(db, CATFORD_FOOD_BANK, "pl", "Bank żywności w Catford", "Żywność na trzy dni.",
+                     {"transportation": "Obok stacji Catford Bridge."})
+    polish = _send(client, "jak tam dojechać", "pl")
+    assert "Obok stacji Catford Bridge." in polish and "Next to Catford Bridge station." not in polish
 
 
 def test_in_arabic_the_day_and_the_answer_are_arabic(scripted_rasa) -> None:  # noqa: ANN001

@@ -49,10 +49,11 @@ def test_see_more_on_a_kiosk_is_the_kiosks_own_list(no_assistant: TestClient) ->
     assert odd.status_code == 200  # a place or topic it cannot use is dropped, not an error
 
 
-def test_the_take_away_carries_address_phone_and_hours(no_assistant: TestClient) -> None:
+def test_the_take_away_carries_address_phone_hours_and_how_to_get_there(no_assistant: TestClient) -> None:
     _press(no_assistant, "/kiosk/chat", "Food")
     take_away = no_assistant.get("/kiosk/take-away").text
     assert "Address:" in take_away and "Phone:" in take_away and re.search(r"day(–\w+day)?: \d\d:\d\d", take_away)
+    assert re.search(r"Getting there: <span[^>]*>[^<]*(station|[Bb]us)", take_away)
     assert _links_leaving(take_away) == []
 
 

@@ -1,6 +1,6 @@
 """Editors translate every text a resident reads on a listing (who it is for, how to start, cost, notes on
-opening times, access), not only its name and description; a translated page shows them, a text left in
-English is isolated and said to be English, and words in any of them find the listing."""
+opening times, how to get there, access), not only its name and description; a translated page shows them, a
+text left in English is isolated and said to be English, and words in any of them find the listing."""
 
 from __future__ import annotations
 
@@ -34,3 +34,13 @@ def test_only_known_texts_are_kept_and_blank_ones_are_dropped(seeded_db: sqlite_
     save_translation(seeded_db, CATFORD_FOOD_BANK, "ar", "بنك الطعام", "طعام", {"fees": " مجاني ", "access": "  ",
                                                                             "password": "x"})
     assert translations_of(seeded_db, CATFORD_FOOD_BANK)["ar"].fields == {"fees": "مجاني"}
+
+
+def test_how_to_get_there_shows_in_english_until_an_editor_translates_it(
+        client: TestClient, seeded_db: sqlite_utils.Database) -> None:
+    english = client.get(f"/ar/services/{CATFORD_FOOD_BANK}").text
+    assert '<span lang="en" dir="ltr">Next to Catford Bridge station.' in english
+    save_translation(seeded_db, CATFORD_FOOD_BANK, "ar", "بنك الطعام في كاتفورد", "طعام لثلاثة أيام.",
+                     {"transportation": "بجانب محطة كاتفورد بريدج."})
+    translated = client.get(f"/ar/services/{CATFORD_FOOD_BANK}").text
+    assert "بجانب محطة كاتفورد بريدج." in translated and "Next to Catford Bridge station." not in translated

@@ -145,6 +145,13 @@ def _flatten(obj: Record, table: Table | None, prefix: str, out: dict[str, str])
             out[label] = _display(value)
 
 
+def written_in(label: str) -> str:
+    """The language of the text under a field's label: a translation's own ("translation: ar: name" is Arabic),
+    else English, the language listings are written in; so a page can mark its direction and language."""
+    prefix = f"{_LABELS['translations']}: "
+    return label[len(prefix):].split(":", 1)[0].strip() if label.startswith(prefix) else "en"
+
+
 def flatten(record: Record) -> dict[str, str]:
     """Every field a person can see, under a readable label such as "schedules 1: opens at", in record order."""
     out: dict[str, str] = {}

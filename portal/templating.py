@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
-from directory import seed
+from directory import history, seed
 from portal import auth, csrf, languages, shortlist
 from portal.auth import signed_in
 from portal.i18n import Translator, translator
@@ -49,6 +49,7 @@ def _environment() -> jinja2.Environment:
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["direction"] = lambda code: languages.language(code).direction if code in languages.CODES else "ltr"
+    env.filters["written_in"] = history.written_in  # the language of a listing field's text, from its label
     env.filters["redact"] = lambda text: redact(str(text)).text  # residents' words shown to staff
     env.tests["shown_count"] = lambda shown: str(shown).isdigit()  # not suppressed: "<5" and "[c]" get no bar
     env.filters["spoken_name"] = lambda pair, t: t.language_name(pair[0], pair[1])  # a language, in the page's

@@ -64,8 +64,8 @@ def test_an_edit_waits_for_a_moderator_and_then_residents_find_it(client: TestCl
     queue = client.get("/moderation").text
     change_id = re.search(r"/moderation/changes/(\d+)", queue).group(1)
     page = client.get(f"/moderation/changes/{change_id}").text
-    assert f"<del>{before}</del>" in page.replace("&#39;", "'")
-    assert "<ins>Now with a quizzical tapestry workshop.</ins>" in page
+    assert f'<del><span lang="en" dir="ltr">{before}</span></del>' in page.replace("&#39;", "'")
+    assert '<ins><span lang="en" dir="ltr">Now with a quizzical tapestry workshop.</span></ins>' in page
     approved = post(client, f"/moderation/changes/{change_id}/approve", f"/moderation/changes/{change_id}")
     assert approved.status_code == 303
     assert load_listing(db, listing)["description"] == "Now with a quizzical tapestry workshop."
@@ -167,6 +167,24 @@ def test_a_change_sent_back_tells_the_editor_why(client: TestClient, db, people,
     assert "sent your last change back" in form and 'value="Shouty NAME!!!"' in form
 
 
+def test_staff_pages_in_arabic_keep_english_names_left_to_right_and_say_they_are_english(
+        client: TestClient, db, people, listing) -> None:
+    sign_in(client, people["editor_a"].email)
+    org = people["editor_a"].organizations[0]
+    name = load_listing(db, listing)["name"]
+    own = client.get(f"/ar/manage/organisations/{org}").text
+    assert 'dir="rtl"' in own and f'<span lang="en" dir="ltr">{html.escape(name)}</span> ' \
+        '<span class="np-in-english">(بالإنجليزية)</span>' in own
+    edit(client, f"/manage/listings/{listing}", **{"tr-ar-name": "اسم جديد", "description": "Fresh words."})
+    client.cookies.clear()
+    sign_in(client, people["moderator"].email)
+    change_id = changes.pending(db)[0].id
+    page = client.get(f"/ar/moderation/changes/{change_id}").text
+    assert '<ins><span lang="ar" dir="rtl">اسم جديد</span></ins>' in page  # a translation is in its own language
+    assert '<ins><span lang="en" dir="ltr">Fresh words.</span> <span class="np-in-english">(بالإنجليزية)</span>' in page
+    assert "(بالإنجليزية)" not in client.get(f"/moderation/changes/{change_id}?lang=en").text  # English: no marks
+
+
 def test_still_correct_marks_a_due_listing_checked_today(client: TestClient, db, people, listing) -> None:
     db.execute("update services set last_reviewed = '2020-01-01' where id = ?", [listing])
     db.conn.commit()
@@ -218,7 +236,8 @@ def test_a_moderator_archives_restores_and_sees_every_version(client: TestClient
     restored = post(client, f"{history_page}/restore", history_page, version=str(first))
     assert restored.status_code == 303 and load_listing(db, listing)["name"] == name
     page = client.get(history_page).text
-    assert "Restored" in page and "<del>Renamed for a while</del>" in page and "Hidden from residents" in page
+    assert "Restored" in page and "Hidden from residents" in page
+    assert '<del><span lang="en" dir="ltr">Renamed for a while</span></del>' in page
 
 
 def test_the_dashboard_counts_what_needs_doing(client: TestClient, db, people, listing) -> None:

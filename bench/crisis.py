@@ -1,6 +1,6 @@
 """The crisis answer, as residents meet it: the portal's own check first, then the assistant's crisis intent.
 
-Measured on messages written before any run (`bench/eval/{dev,heldout}/crisis.yml`): in each language, people
+Measured on messages written before any run (`bench/eval/{dev,heldout}/crisis*.yml`): in each language, people
 at risk now (the answer must reach every one of them: recall 1.0) and people asking for support close to it,
 such as counselling, grief or feeling low (who must get help for that, not emergency numbers: precision).
 
@@ -51,8 +51,18 @@ def intents(texts: list[str], model: Path = MODEL) -> list[str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def messages(split: str) -> dict[str, dict[str, list[str]]]:
+    """Every crisis and near-crisis message of a split, by language then kind, from each of its files."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for path in sorted((EVAL / split).glob("crisis*.yml")):
+        for language, kinds in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            for kind, texts in kinds.items():
+                found.setdefault(language, {}).setdefault(kind, []).extend(texts)
+    return found
+
+
 def run(split: str = "heldout", model: Path = MODEL) -> list[Measured]:
-    data = yaml.safe_load((EVAL / split / "crisis.yml").read_text(encoding="utf-8"))
+    data = messages(split)
     texts = [text for kinds in data.values() for kind in ("crisis", "need") for text in kinds[kind]]
     said = dict(zip(texts, intents(texts, model), strict=True))
     found = []

@@ -57,8 +57,10 @@ def test_each_set_is_big_enough_to_report_and_covers_every_portal_language() -> 
 def test_held_out_crisis_messages_and_conversations_are_not_development_ones() -> None:
     import yaml
 
+    from bench.crisis import messages
+
     def said(split: str) -> set[str]:
-        crisis = yaml.safe_load((EVAL / split / "crisis.yml").read_text(encoding="utf-8"))
+        crisis = messages(split)
         talks = yaml.safe_load((EVAL / split / "conversations.yml").read_text(encoding="utf-8"))["conversations"]
         return _normal([t for kinds in crisis.values() for texts in kinds.values() for t in texts]
                        + [turn["say"] for talk in talks for turn in talk["turns"]])

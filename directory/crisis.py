@@ -55,7 +55,7 @@ _PATTERNS = [
     r"(?<!não )(?<!nao )\bme bate\b",
     r"(?<!ne )\bme frappe\b",
     r"\bbeni dövüyor",
-    r"(?<!ma )\bi garaaca\b",
+    r"(?<!ma )(?<!wadnahaa )(?<!wadnaha )\bi garaaca\b",
     r"(?<!ما )(?<!مش )(?<!لا )يضربني",
     r"আমাকে মারে",
 ]
@@ -440,7 +440,8 @@ _SETTLED = _words(
     r"\bno tengo pensamientos suicid",
     r"\bse muri(ó|o)\b",
     r"\b(y(ı|i)l|ay|hafta) (ö|o)nce\b",
-    r"\bge(ç|c)en (y(ı|i)l|ay|hafta)\b",
+    r"\bge(ç|c)en (y(ı|i)l|sene|ay|hafta)\b",
+    r"\b(y(ı|i)l|sene) (ö|o)nce\b",
     r"\bintihar etti\b",
     r"\b(iyiyim|g(ü|u)vendeyim)\b",
     r"\byas\b",
@@ -466,7 +467,7 @@ _AGAIN_OR_NOW = _words(
     r"\b(dzi(ś|s) w nocy|w tej chwili|zrobi(ę|e) to znowu|spr(ó|o)buj(ę|e) znowu)\b",
     r"\b(hoje (à|a) noite|agora mesmo|vou (fazer|tentar) (isso )?de novo)\b",
     r"\b(esta noche|ahora mismo|lo voy a (hacer|intentar) otra vez)\b",
-    r"\b(bu gece|(ş|s)u an|yine deneyece(ğ|g)im|tekrar deneyece(ğ|g)im)\b",
+    r"\b(bu gece|yine deneyece(ğ|g)im|tekrar deneyece(ğ|g)im)\b",
     r"\b(caawa|mar kale (ayaan )?(isku dayayaa|samaynayaa))\b",
     r"(الليلة|الليله|هلق بدي|هسه اريد|رح (اعيدها|جرب مرة تانية))",
 )

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import sqlite_utils
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from directory.embeddings import Embedder, shared_embedder
 from directory.store import connect
@@ -33,3 +33,14 @@ async def get_embedder(request: Request) -> Embedder | None:
 
 
 Db = Annotated[sqlite_utils.Database, Depends(get_db)]
+# A row's number in an address: SQLite holds 64-bit integers, so a larger one is a bad request, not a crash.
+ROW_ID_MAX = 2**63 - 1
+RowId = Annotated[int, Path(ge=1, le=ROW_ID_MAX)]
+
+
+def row_number(text: str) -> int:
+    """A row's number typed into a form; ValueError for anything that could not be one (too large for SQLite too)."""
+    number = int(str(text))
+    if not 1 <= number <= ROW_ID_MAX:
+        raise ValueError(text)
+    return number

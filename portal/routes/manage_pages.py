@@ -25,7 +25,7 @@ from directory.translations import load_listing
 from portal import listing_form
 from portal.auth import allow, owns
 from portal.csrf import require_csrf
-from portal.dependencies import Db, get_embedder
+from portal.dependencies import Db, RowId, get_embedder
 from portal.form_errors import by_field, note_errors, typed_note
 from portal.i18n import Translator
 from portal.templating import render, request_translator, url
@@ -199,7 +199,7 @@ def confirm_listing(request: Request, db: Db, editor: Editor, service_id: str) -
 
 
 @router.post("/manage/reports/{report_id}/resolve", dependencies=CSRF)
-async def resolve_report(request: Request, db: Db, editor: Editor, report_id: int) -> Response:
+async def resolve_report(request: Request, db: Db, editor: Editor, report_id: RowId) -> Response:
     found = reports.report(db, report_id)
     if found is None:
         raise HTTPException(status_code=404, detail="report")

@@ -21,7 +21,7 @@ from directory.messages import FieldError, ResidentError
 from directory.reports import ReportError
 from portal.auth import allow
 from portal.csrf import require_csrf
-from portal.dependencies import Db, get_embedder
+from portal.dependencies import Db, RowId, get_embedder, row_number
 from portal.form_errors import by_field, note_errors, typed_note
 from portal.templating import render, request_translator, url
 
@@ -79,12 +79,12 @@ def _change_page(request: Request, db: Db, change_id: int, problems: list[Reside
 
 
 @router.get("/moderation/changes/{change_id}")
-def change_page(request: Request, db: Db, change_id: int) -> Response:
+def change_page(request: Request, db: Db, change_id: RowId) -> Response:
     return _change_page(request, db, change_id)
 
 
 @router.post("/moderation/changes/{change_id}/approve", dependencies=CSRF)
-def approve_change(request: Request, db: Db, moderator: Moderator, embedder: Model, change_id: int) -> Response:
+def approve_change(request: Request, db: Db, moderator: Moderator, embedder: Model, change_id: RowId) -> Response:
     _comparison(db, change_id)
     try:
         changes.approve(db, change_id, moderator.id, embedder)
@@ -94,7 +94,7 @@ def approve_change(request: Request, db: Db, moderator: Moderator, embedder: Mod
 
 
 @router.post("/moderation/changes/{change_id}/send-back", dependencies=CSRF)
-def send_back_change(request: Request, db: Db, moderator: Moderator, change_id: int, reason: Text = "") -> Response:
+def send_back_change(request: Request, db: Db, moderator: Moderator, change_id: RowId, reason: Text = "") -> Response:
     _comparison(db, change_id)
     try:
         changes.send_back(db, change_id, moderator.id, reason)
@@ -133,7 +133,7 @@ def _back_to_history(request: Request, service_id: str, done: str) -> Response:
 def restore_version(request: Request, db: Db, moderator: Moderator, embedder: Model, service_id: str,
                     version: Text = "") -> Response:
     try:
-        changes.restore(db, service_id, int(version), moderator.id, embedder)
+        changes.restore(db, service_id, row_number(version), moderator.id, embedder)
     except (ValueError, ChangeError) as error:
         raise HTTPException(status_code=404, detail="version") from error
     return _back_to_history(request, service_id, "restored")
@@ -159,7 +159,7 @@ def unarchive_listing(request: Request, db: Db, moderator: Moderator, service_id
 
 
 @router.post("/moderation/reports/{report_id}/resolve", dependencies=CSRF)
-async def resolve_report(request: Request, db: Db, moderator: Moderator, report_id: int) -> Response:
+async def resolve_report(request: Request, db: Db, moderator: Moderator, report_id: RowId) -> Response:
     if reports.report(db, report_id) is None:
         raise HTTPException(status_code=404, detail="report")
     note = await typed_note(request, report_id)

@@ -14,7 +14,7 @@ from directory.messages import N_, FieldError, ResidentError
 from directory.schedules import london_today
 from portal.auth import allow
 from portal.csrf import require_csrf
-from portal.dependencies import Db, get_embedder
+from portal.dependencies import Db, get_embedder, row_number
 from portal.form_errors import by_field
 from portal.languages import LANGUAGES
 from portal.shortlist import qr_svg
@@ -263,16 +263,16 @@ async def edit_themes(request: Request, db: Db, embedder: Model, survey_id: str,
     form = await request.form()
     action, theme = str(form.get("action", "")), str(form.get("theme", ""))
     try:
-        theme_id = int(theme)
+        theme_id = row_number(theme)
         if action == "rename":
             theming.rename(db, question_id, theme_id, str(form.get(f"label-{theme_id}", "")))
         elif action == "merge":
-            theming.merge(db, question_id, theme_id, [int(str(v)) for v in form.getlist(f"merge-{theme_id}")])
+            theming.merge(db, question_id, theme_id, [row_number(str(v)) for v in form.getlist(f"merge-{theme_id}")])
         elif action == "split" and embedder is not None:
             theming.split(db, survey_id, question_id, theme_id, embedder)
         elif action == "move":
-            response_id = int(str(form.get("answer", "")))
-            theming.move(db, question_id, response_id, int(str(form.get(f"to-{response_id}", ""))))
+            response_id = row_number(str(form.get("answer", "")))
+            theming.move(db, question_id, response_id, row_number(str(form.get(f"to-{response_id}", ""))))
         else:
             raise HTTPException(status_code=400, detail="action")
     except ValueError as error:

@@ -275,3 +275,40 @@ def test_every_staff_page_is_kept_out_of_caches_in_every_language(client: TestCl
             assert answer.headers.get("cache-control") == "no-store", f"{persona} GET {url} ({answer.status_code})"
             checked += 1
     assert checked >= 30
+
+
+@pytest.mark.parametrize("number", [str(2**63), str(10**30), "-1", "1e29"])
+def test_an_impossible_number_in_any_address_is_a_clear_answer_never_a_server_error(client: TestClient, db, world,
+                                                                                      number: str) -> None:
+    """Every staff route with a numbered part (a change, a report...), as the person allowed to use it, given a
+    number past SQLite's 64-bit integers or not a whole number at all."""
+    numbered = [(method, path) for method, path in routes() if re.search(r"\{(change_id|report_id|\w+_number)\}", path)]
+    assert numbered
+    for method, path in numbered:
+        persona = sorted(ACCESS[staff_part(path)])[0]
+        act_as(client, persona, world)
+        url = re.sub(r"\{(change_id|report_id|\w+_number)\}", number, concrete_but(path, world))
+        answer = client.request(method, url, data={"csrf_token": token(client, "/account"), "note": "x",
+                                                   "reason": "x"}, follow_redirects=False)
+        assert answer.status_code in (400, 404), f"{persona} {method} {url}: {answer.status_code}"
+
+
+def concrete_but(path: str, world: dict[str, str]) -> str:
+    """The address with every part filled in except the numbered ones."""
+    return re.sub(r"\{(\w+)\}", lambda m: m.group(0) if m.group(1) in ("change_id", "report_id")
+                  or m.group(1).endswith("_number") else world[m.group(1)], path)
+
+
+@pytest.mark.parametrize("number", [str(2**63), "1e29", "-3"])
+def test_an_impossible_number_typed_into_a_form_is_refused_never_a_server_error(client: TestClient, db, world,
+                                                                                number: str) -> None:
+    act_as(client, "moderator", world)
+    restored = post(client, f"/moderation/listings/{world['service_id']}/restore",
+                    f"/moderation/listings/{world['service_id']}", version=number)
+    assert restored.status_code in (400, 404)
+    act_as(client, "engagement_lead", world)
+    themes = f"/surveys/manage/{world['survey_id']}/themes/{world['question_id']}"
+    for form in ({"action": "rename", "theme": number}, {"action": "move", "theme": "1", "answer": number}):
+        answer = client.post(f"{themes}/edit", data={"csrf_token": token(client, "/account"), **form},
+                             follow_redirects=False)
+        assert answer.status_code == 400

@@ -74,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Open Referral UK 3.0 API for the Lewisham neighbourhood directory.",
         version="0.1.0",
         openapi_url="/openapi.json",
+        docs_url=None if settings.https else "/docs",  # Swagger UI and ReDoc come from a CDN: not in production
+        redoc_url=None if settings.https else "/redoc",
         lifespan=lifespan,
         redirect_slashes=False,  # Starlette's redirect takes the Host header; portal/errors.py redirects by path
     )
@@ -85,8 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"])
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
                        max_age=None, same_site="lax", https_only=settings.https)
-    app.add_middleware(LanguageMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(LanguageMiddleware, https=settings.https)
+    app.add_middleware(SecurityHeadersMiddleware, https=settings.https)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in ROUTERS:

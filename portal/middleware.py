@@ -15,8 +15,17 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
 )
-# FastAPI's interactive API docs load Swagger UI from a CDN; they are for developers, not residents.
-_NO_CSP_PATHS = ("/docs", "/redoc")
+# FastAPI's interactive API docs load Swagger UI and ReDoc from a CDN with an inline script; they are for
+# developers and are off when the portal runs over HTTPS (in production). Elsewhere they get their own policy,
+# which lets only that CDN's scripts and styles in.
+_DOCS_PATHS = ("/docs", "/redoc")
+DOCS_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "worker-src blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'"
+)
+HSTS = "max-age=31536000; includeSubDomains"
 # Staff pages may show drafts and links that work once: never kept in a browser's or a proxy's cache.
 STAFF_PATHS = ("/account", "/admin", "/manage", "/moderation", "/insight", "/surveys/manage")
 # Pages that show what one visitor did: never kept by the browser, so Back after a kiosk starts again, or on
@@ -49,6 +58,10 @@ def split_language(path: str) -> tuple[str | None, str]:
 class LanguageMiddleware(HttpMiddleware):
     """Strips a `/pl/` prefix from the path, decides the language and remembers a choice made in the URL."""
 
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
+        super().__init__(app)
+        self.secure = "; Secure" if https else ""
+
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path_code, path = split_language(scope["path"])
         if path_code:
@@ -73,7 +86,8 @@ class LanguageMiddleware(HttpMiddleware):
                 response_headers = MutableHeaders(scope=message)
                 if remember:
                     response_headers.append(
-                        "set-cookie", f"{languages.COOKIE}={chosen}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax"
+                        "set-cookie",
+                        f"{languages.COOKIE}={chosen}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax{self.secure}",
                     )
                 response_headers.append("vary", "Accept-Language, Cookie")
             await send(message)
@@ -82,7 +96,12 @@ class LanguageMiddleware(HttpMiddleware):
 
 
 class SecurityHeadersMiddleware(HttpMiddleware):
-    """A strict content security policy and the other headers that keep pages from being misused."""
+    """A strict content security policy and the other headers that keep pages from being misused; over HTTPS,
+    browsers are told to use nothing else (HSTS)."""
+
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
+        super().__init__(app)
+        self.https = https
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = split_language(scope["path"])[1]  # /pl/admin is a staff page as much as /admin is
@@ -90,8 +109,10 @@ class SecurityHeadersMiddleware(HttpMiddleware):
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                if not path.startswith(_NO_CSP_PATHS):
-                    headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("content-security-policy",
+                                   DOCS_SECURITY_POLICY if path.startswith(_DOCS_PATHS) else CONTENT_SECURITY_POLICY)
+                if self.https:
+                    headers.setdefault("strict-transport-security", HSTS)
                 if path.startswith(STAFF_PATHS) or path.startswith(PRIVATE_PATHS):
                     headers["cache-control"] = "no-store"
                 headers.setdefault("x-content-type-options", "nosniff")

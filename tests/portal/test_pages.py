@@ -181,6 +181,23 @@ def test_pages_send_a_strict_content_security_policy(client: TestClient) -> None
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
 
 
+def test_over_https_browsers_are_told_to_keep_to_it_and_the_cdn_api_docs_are_off(seeded_path: Path) -> None:
+    settings = Settings(db=seeded_path, secret_key="x" * 32, https=True, public_url="https://directory.example.org")
+    with TestClient(create_app(settings), base_url="https://directory.example.org") as client:
+        page = client.get("/pl/")
+        assert page.headers["strict-transport-security"].startswith("max-age=31536000")
+        assert "; secure" in page.headers["set-cookie"].lower()  # the language chosen is kept over HTTPS only
+        assert client.get("/docs").status_code == 404 and client.get("/redoc").status_code == 404
+        assert client.get("/openapi.json").status_code == 200  # the API's description stays
+
+
+def test_the_api_docs_have_their_own_policy_and_plain_http_no_hsts(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "strict-transport-security" not in docs.headers
+    policy = docs.headers["content-security-policy"]
+    assert "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net" in policy and "frame-ancestors 'none'" in policy
+
+
 def test_the_session_cookie_is_httponly_and_samesite_lax(client: TestClient) -> None:
     cookie = client.get("/shortlist").headers["set-cookie"]
     assert "portal_session=" in cookie and "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()

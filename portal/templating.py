@@ -101,6 +101,7 @@ def render(
         "url": lambda path, **params: url(request, path, **params),
         "demo": seed.is_demo(db), "csrf_field": csrf.FIELD, "csrf_token": csrf.csrf_token(request),
         "shortlist_count": len(shortlist.saved_ids(request)),
+        "kiosk_reset": "/kiosk/reset?" + urlencode({"t": csrf.purpose_token(request, csrf.KIOSK_RESET)}),
         "settings": request.app.state.settings, "path": request.url.path,
         "current_user": signed_in(request) if auth.SESSION_KEY in request.session else None, **values,
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
@@ -23,7 +24,7 @@ from directory.services import load_service
 from directory.taxonomy import category_by_code
 from portal import assistant, conversation, listing_facts, opening_times, shortlist, transcripts
 from portal.conversation import MESSAGE_MAX
-from portal.csrf import require_csrf
+from portal.csrf import KIOSK_RESET, has_purpose_token, purpose_token, require_csrf
 from portal.dependencies import Db, get_embedder
 from portal.i18n import translator
 from portal.languages import LANGUAGES
@@ -145,19 +146,34 @@ def _own_words(listing: Listing, language: str) -> dict[str, str]:
 _SURVEY_START = re.compile(r"^/s/[a-z0-9]{4,12}$")
 
 
-def reset_url(survey_code: str | None = None) -> str:
-    """Where a kiosk goes to start again: the kiosk's front page, or the start of the survey it is running."""
-    return "/kiosk/reset" + (f"?next=/s/{survey_code}" if survey_code else "")
+def reset_url(request: Request, survey_code: str | None = None) -> str:
+    """Where a kiosk goes to start again: the kiosk's front page, or the start of the survey it is running. The
+    address carries a token from this visitor's session, so no link elsewhere can wipe anyone's visit."""
+    query = {"t": purpose_token(request, KIOSK_RESET), **({"next": f"/s/{survey_code}"} if survey_code else {})}
+    return "/kiosk/reset?" + urlencode(query)
 
 
 @router.get("/kiosk/reset")
-def reset(request: Request, db: Db, next: str = "") -> Response:  # noqa: A002 - the query parameter's name
+def reset(request: Request, db: Db, next: str = "", t: str = "") -> Response:  # noqa: A002 - the query parameter's name
     """Forget this visitor: the assistant's memory of the conversation, the shortlist, the whole session.
 
-    A GET, so that a kiosk left alone can also start again without JavaScript (a timed refresh); it can
-    only ever clear the session of the browser that asks. A kiosk running a survey starts the survey
+    A GET with the session's own token, so a kiosk left alone can start again without JavaScript (a timed
+    refresh) and GOV.UK's "Exit this page" works; without the token (a link from another site), it asks
+    first, and only the "Start again" button (a POST) forgets. A kiosk running a survey starts the survey
     again, empty, for the next person; nowhere else can be named.
     """
+    if not has_purpose_token(request, KIOSK_RESET, t):
+        return render(request, db, "kiosk/reset.html", kiosk=True, next=next if _SURVEY_START.match(next) else "")
+    return _forget(request, db, next)
+
+
+@router.post("/kiosk/reset", dependencies=[Depends(require_csrf)])
+def reset_by_button(request: Request, db: Db, next: Annotated[str, Form()] = "") -> Response:  # noqa: A002
+    """The "Start again" button: forgets this visitor as the timed reset does."""
+    return _forget(request, db, next)
+
+
+def _forget(request: Request, db: Db, next: str) -> Response:  # noqa: A002
     conversation_id = request.session.get("chat")
     if conversation_id:
         assistant.forget(request.app.state.settings.rasa_url, conversation_id)

@@ -101,12 +101,12 @@ def _page(request: Request, db: Db, survey: store.Survey, given: answers.Answers
     return render(request, db, "surveys/answer.html", status_code=400 if errors else 200, errors=errors,
                   survey=survey, view=view(survey, store.texts(db, survey.id, t.code), t), state=state,
                   given=given or {}, channel=channel, text_limit=TEXT_LIMIT, multiple=MULTIPLE,
-                  **_kiosk(survey, channel))
+                  **_kiosk(request, survey, channel))
 
 
-def _kiosk(survey: store.Survey, channel: str) -> dict[str, Any]:
+def _kiosk(request: Request, survey: store.Survey, channel: str) -> dict[str, Any]:
     """On a kiosk, a survey left half-answered starts again, empty, for the next person (as the kiosk does)."""
-    return {"kiosk": True, "kiosk_reset": reset_url(survey.code)} if channel == "kiosk" else {}
+    return {"kiosk": True, "kiosk_reset": reset_url(request, survey.code)} if channel == "kiosk" else {}
 
 
 @router.get("/s/{code}")
@@ -135,7 +135,7 @@ def thanks_page(request: Request, db: Db, code: str, channel: str = "") -> Respo
     survey = _survey(db, code)
     t = request_translator(request)
     return render(request, db, "surveys/thanks.html", survey=survey, on_kiosk=channel == "kiosk",
-                  view=view(survey, store.texts(db, survey.id, t.code), t), **_kiosk(survey, channel))
+                  view=view(survey, store.texts(db, survey.id, t.code), t), **_kiosk(request, survey, channel))
 
 
 @router.get("/s/{code}/you-said-we-did")

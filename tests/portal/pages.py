@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -41,3 +42,8 @@ def visible_text(html: str) -> str:
 
 
 __all__ = ["DOMESTIC_ABUSE", "csrf_token", "listing_links", "set_last_reviewed", "stable_id", "visible_text"]
+
+
+def reset_link(page: str) -> str:
+    """The kiosk's "Start again" address on this page (with this visitor's own token), as the idle timer uses it."""
+    return html.unescape(re.search(r'data-reset-url="([^"]+)"', page).group(1))

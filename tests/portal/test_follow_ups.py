@@ -18,6 +18,7 @@ from directory.store import open_db
 from directory.translations import save_translation
 from portal import follow_ups, opening_times
 from portal.i18n import translator
+from tests.portal.pages import reset_link
 
 LONDON = ZoneInfo("Europe/London")
 SUNDAY_NIGHT = datetime(2026, 12, 13, 23, 30, tzinfo=LONDON)
@@ -218,7 +219,7 @@ def test_a_kiosk_start_again_forgets_the_conversation(scripted_rasa) -> None:  #
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     client.post("/kiosk/chat", data={"csrf_token": token, "message": "I need food"})
     assert "I need food" in client.get("/kiosk/chat").text
-    client.get("/kiosk/reset")
+    client.get(reset_link(client.get("/kiosk/chat").text))
     assert "I need food" not in client.get("/kiosk/chat").text
 
 

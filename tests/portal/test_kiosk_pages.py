@@ -8,6 +8,7 @@ import re
 
 from fastapi.testclient import TestClient
 
+from tests.portal.pages import csrf_token, reset_link
 from tests.portal.test_chat import _press
 
 LINK = re.compile(r'href="([^"]*)"')
@@ -27,7 +28,7 @@ def test_a_need_on_the_kiosk_shows_places_that_open_in_the_kiosk(no_assistant: T
     page = _press(no_assistant, "/pl/kiosk/chat", "Jedzenie").text
     assert "/pl/services/" not in page and _links_leaving(page) == []
     listing = no_assistant.get(_first_listing(page))
-    assert listing.status_code == 200 and "np-kiosk" in listing.text and 'href="/kiosk/reset"' in listing.text
+    assert listing.status_code == 200 and "np-kiosk" in listing.text and 'href="/kiosk/reset?t=' in listing.text
     assert listing.headers["cache-control"] == "no-store" and _links_leaving(listing.text) == []
     assert "Zgłoś problem" not in listing.text and "openstreetmap" not in listing.text
 
@@ -35,7 +36,7 @@ def test_a_need_on_the_kiosk_shows_places_that_open_in_the_kiosk(no_assistant: T
 def test_a_listing_not_shown_to_this_visitor_goes_back_to_the_start(no_assistant: TestClient) -> None:
     page = _press(no_assistant, "/kiosk/chat", "Food").text
     shown = _first_listing(page)
-    no_assistant.get("/kiosk/reset")
+    no_assistant.get(reset_link(page))
     after = no_assistant.get(shown, follow_redirects=False)  # Back, after the screen started again
     assert after.status_code == 303 and after.headers["location"] == "/kiosk"
 
@@ -67,3 +68,17 @@ def test_the_first_screen_asks_in_every_language(no_assistant: TestClient) -> No
     asks = {"pl": "Wybierz swój język", "ar": "اختر لغتك", "so": "Dooro luqaddaada", "bn": "আপনার ভাষা বেছে নিন"}
     for code, ask in asks.items():
         assert re.search(rf'<a [^>]*lang="{code}"[^>]*>[^<]*<span class="np-kiosk__ask">{ask}</span>', page), code
+
+
+def test_a_link_from_elsewhere_cannot_wipe_a_visit_only_the_visitors_own_start_again(no_assistant: TestClient) -> None:
+    page = _press(no_assistant, "/kiosk/chat", "Food").text
+    for forged in ("/kiosk/reset", "/kiosk/reset?t=0123456789abcdef0123456789abcdef"):
+        asked = no_assistant.get(forged, follow_redirects=False)
+        assert asked.status_code == 200 and "Start again?" in asked.text  # asks; forgets nothing
+        assert 'class="np-result"' in no_assistant.get("/kiosk/take-away").text
+    assert no_assistant.post("/kiosk/reset", data={"csrf_token": "forged"}).status_code == 400
+    token = csrf_token(no_assistant, "/kiosk/reset")
+    button = no_assistant.post("/kiosk/reset", data={"csrf_token": token}, follow_redirects=False)
+    assert button.status_code == 303 and button.headers["location"] == "/kiosk"
+    assert 'class="np-result"' not in no_assistant.get("/kiosk/take-away").text
+    assert reset_link(page).startswith("/kiosk/reset?t=")

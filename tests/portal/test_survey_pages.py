@@ -2,6 +2,7 @@
 its short link in their language, without an account, losing nothing to a mistake; the lead sees the counts
 (small ones suppressed) and themes, and once it closes residents read what came of it."""
 
+import html
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from fastapi.testclient import TestClient
 from accounts import users
 from surveys import store
 from surveys.questions import Question
+from tests.portal.pages import reset_link
 from tests.portal.staff import PASSWORD, form_fields, post, sign_in
 
 
@@ -198,13 +200,17 @@ def test_on_a_kiosk_an_abandoned_survey_starts_again_empty_for_the_next_person(c
     _, code = build(client)
     client.cookies.clear()
     page = client.get(f"/s/{code}", params={"channel": "kiosk"}).text
-    assert f'data-reset-url="/kiosk/reset?next=/s/{code}"' in page  # the idle countdown's destination
-    assert f'url=/kiosk/reset?next=/s/{code}"' in page  # and without JavaScript, a timed refresh
+    reset = reset_link(page)  # the idle countdown's destination
+    assert reset.startswith("/kiosk/reset?t=") and reset.endswith(f"&next=%2Fs%2F{code}")
+    assert f'url={html.escape(reset)}"' in page  # and without JavaScript, a timed refresh
     assert "data-reset-url" not in client.get(f"/s/{code}").text  # on a phone, nothing resets
     client.post("/shortlist/add", data={"csrf_token": form_fields(page)["csrf_token"][0], "service_id": "x"})
-    again = client.get(f"/kiosk/reset?next=/s/{code}", follow_redirects=False)
+    again = client.get(reset, follow_redirects=False)
     assert again.status_code == 303 and again.headers["location"] == f"/s/{code}?channel=kiosk"
-    assert client.get("/kiosk/reset?next=//evil.example.org", follow_redirects=False).headers["location"] == "/kiosk"
+    fresh = reset_link(client.get(f"/s/{code}", params={"channel": "kiosk"}).text)  # the next person's own link
+    token = fresh.split("t=")[1].split("&")[0]
+    evil = client.get(f"/kiosk/reset?t={token}&next=//evil.example.org", follow_redirects=False)
+    assert evil.headers["location"] == "/kiosk"
 
 
 def test_control_characters_in_an_answer_are_taken_out_and_every_export_still_opens(client: TestClient, db,

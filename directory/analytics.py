@@ -22,6 +22,8 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\w)(\+?\d[\d\s().-]{7,}\d)(?!\w)")
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
 FEW_RESULTS = 2
+FILTER_MAX = 60  # characters of one filter value kept (a category, a neighbourhood, a language...)
+FILTER_ITEMS = 10  # values kept of a filter that holds several
 
 
 def scrub(text: str) -> str:
@@ -46,10 +48,20 @@ def search_record(
     at: datetime | None = None,
 ) -> SearchRecord:
     """One search as the log keeps it: scrubbed text, only the outcode of a postcode, filters that were set."""
-    kept = {k: v for k, v in (filters or {}).items() if v not in (None, False, "", [])}
-    return ((at or datetime.now(UTC)).isoformat(timespec="seconds"), scrub(text)[:200], language,
+    kept = {str(k)[:FILTER_MAX]: _kept(v) for k, v in list((filters or {}).items())[:FILTER_ITEMS]
+            if v not in (None, False, "", [])}
+    return ((at or datetime.now(UTC)).isoformat(timespec="seconds"), scrub(text)[:200], (language or "")[:12] or None,
             postcodes.outcode_of(postcode) if postcode else None,
             json.dumps(kept, sort_keys=True) if kept else None, result_count, mode)
+
+
+def _kept(value: Any) -> Any:
+    """A filter's value as the log keeps it: numbers and yes/no as they are, text scrubbed and cut short."""
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, list | tuple | set):
+        return [_kept(item) for item in list(value)[:FILTER_ITEMS]]
+    return scrub(str(value))[:FILTER_MAX]
 
 
 def write_searches(db: sqlite_utils.Database, records: list[SearchRecord]) -> None:

@@ -19,6 +19,15 @@ def test_a_logged_search_keeps_only_the_outcode_and_the_filters_used(db) -> None
     assert row["filters"] == '{"free": true}'
 
 
+def test_filter_values_are_scrubbed_and_cut_short_however_they_were_sent(db) -> None:  # noqa: ANN001
+    analytics.log_search(db, "food", 1, language="x" * 5000, filters={
+        "category": "jane.doe@example.org " + "a" * 10_000, "languages": ["call 020 7946 0123"] * 500,
+        **{f"k{i}": "v" for i in range(100)}})
+    [row] = db["search_log"].rows
+    assert len(row["filters"]) < 2_000 and len(row["language"]) <= 12
+    assert "jane" not in row["filters"] and "7946" not in row["filters"] and "[email]" in row["filters"]
+
+
 def test_gaps_list_needs_that_found_little_most_searched_first(db) -> None:  # noqa: ANN001
     for text, found in [("sign language café", 0), ("Sign language café", 0), ("debt advice", 5),
                         ("allotments", 1), ("swimming for seniors", 3)]:

@@ -36,7 +36,7 @@ def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
                              "join survey_themes t on t.id = m.theme_id where t.survey_id = ?", [survey.id]).fetchall())
     responses = db.execute("select id, substr(submitted_on, 1, 7), language, channel from survey_responses "
                            "where survey_id = ?", [survey.id]).fetchall()
-    random.Random(survey.id).shuffle(responses)
+    random.SystemRandom().shuffle(responses)  # from the system's secret entropy: no seed to recover the order by
     given: dict[int, dict[str, str]] = {}
     for response, question, value in db.execute(
             "select a.response_id, a.question_id, a.value from survey_answers a join survey_responses r on "

@@ -59,6 +59,17 @@ def test_the_workbook_has_each_sheet_and_suppresses_small_counts(db, survey) -> 
     assert not any("07700" in str(c) or "@" in str(c) for c in every_cell)
 
 
+def test_the_answers_csv_order_cannot_be_worked_back_to_when_people_answered(db, survey) -> None:  # noqa: ANN001
+    """Rows are shuffled from secret entropy, not seeded by anything a reader knows (such as the survey's id): a
+    seeded shuffle would give the same order every time."""
+
+    def order() -> list[str]:
+        return [",".join(row[1:]) for row in csv.reader(io.StringIO(exports.answers_csv(db, survey)))][1:]
+
+    orders = [order() for _ in range(3)]
+    assert len({tuple(o) for o in orders}) > 1  # 30 rows: the same order twice by chance is 1 in 30!
+
+
 def test_the_answers_csv_redacts_free_text_and_never_runs_a_formula(db, survey) -> None:  # noqa: ANN001
     rows = list(csv.reader(io.StringIO(exports.answers_csv(db, survey))))
     header, body = rows[0], rows[1:]

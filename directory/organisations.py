@@ -28,12 +28,21 @@ class Organisation:
     publishes_directly: bool
 
 
-def check(name: str, email: str, website: str) -> list[OrganisationError]:
+DESCRIPTION_MAX = 2000
+
+
+def check(name: str, email: str, website: str, description: str) -> list[OrganisationError]:
+    """What is wrong with a new organisation's details; Open Referral UK needs a description of every
+    organisation, or none of its listings could be published."""
     found = []
     if not name.strip():
         found.append(OrganisationError("name", N_("Enter the organisation's name.")))
     elif len(name) > 200:
         found.append(OrganisationError("name", N_("Use {count} characters or fewer."), count=200))
+    if not description.strip():
+        found.append(OrganisationError("description", N_("Say what the organisation does, in a sentence or two.")))
+    elif len(description) > DESCRIPTION_MAX:
+        found.append(OrganisationError("description", N_("Use {count} characters or fewer."), count=DESCRIPTION_MAX))
     if email.strip() and ("@" not in email or " " in email.strip()):
         found.append(OrganisationError("email", N_("Enter an email address like name@example.org.")))
     if website.strip() and not website.strip().startswith(("https://", "http://")):
@@ -41,11 +50,13 @@ def check(name: str, email: str, website: str) -> list[OrganisationError]:
     return found
 
 
-def create(db: sqlite_utils.Database, name: str, email: str = "", website: str = "") -> str:
+def create(db: sqlite_utils.Database, name: str, email: str = "", website: str = "",
+           description: str = "") -> str:
     """A new organisation (an Open Referral UK organization); returns its id. Callers check first."""
     org_id = str(uuid.uuid4())
     db["organizations"].insert({"id": org_id, "name": name.strip(), "email": email.strip() or None,
-                                "website": website.strip() or None}, alter=False)
+                                "website": website.strip() or None,
+                                "description": description.strip() or None}, alter=False)
     return org_id
 
 

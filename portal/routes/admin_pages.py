@@ -44,7 +44,7 @@ def admin_home(request: Request, db: Db) -> Response:
 def _new_form(request: Request, db: Db, problems: list[ResidentError] | None = None, **values: Any) -> Response:
     errors = by_field(request_translator(request), problems or [], "name")
     return render(request, db, "admin/organisation_new.html", status_code=400 if errors else 200, errors=errors,
-                  **{"name": "", "email": "", "website": "", **values})
+                  **{"name": "", "email": "", "website": "", "description": "", **values})
 
 
 @router.get("/admin/organisations/new")
@@ -53,11 +53,12 @@ def new_organisation_form(request: Request, db: Db) -> Response:
 
 
 @router.post("/admin/organisations/new", dependencies=CSRF)
-def new_organisation(request: Request, db: Db, name: Text = "", email: Text = "", website: Text = "") -> Response:
-    problems = organisations.check(name, email, website)
+def new_organisation(request: Request, db: Db, name: Text = "", email: Text = "", website: Text = "",
+                     description: Text = "") -> Response:
+    problems = organisations.check(name, email, website, description)
     if problems:
-        return _new_form(request, db, problems, name=name, email=email, website=website)
-    org_id = organisations.create(db, name, email, website)
+        return _new_form(request, db, problems, name=name, email=email, website=website, description=description)
+    org_id = organisations.create(db, name, email, website, description)
     return RedirectResponse(url(request, f"/admin/organisations/{org_id}"), status_code=303)
 
 

@@ -275,3 +275,20 @@ def test_the_needs_gaps_page_and_csv_filter_by_language_neighbourhood_and_month(
     assert f"allotment plots,pl,n3,{month},2,0" in lines
     assert any(line.startswith("\"'=hyperlink") for line in lines)  # never a live spreadsheet formula
     assert client.get("/insight/gaps.csv", params={"month": "1999-01"}).text.count("\n") == 1
+
+
+def test_an_organisation_an_administrator_adds_can_hold_listings(client: TestClient, db, people) -> None:
+    sign_in(client, people["admin"].email)
+    missing = post(client, "/admin/organisations/new", "/admin/organisations/new", name="Forest Hill Foodshare")
+    assert missing.status_code == 400 and "Say what the organisation does" in missing.text
+    made = post(client, "/admin/organisations/new", "/admin/organisations/new", name="Forest Hill Foodshare",
+                description="A community larder run by volunteers in Forest Hill.")
+    assert made.status_code == 303
+    org = made.headers["location"].rsplit("/", 1)[1]
+    users.add_membership(db, people["editor_b"].id, org)
+    client.cookies.clear()
+    sign_in(client, people["editor_b"].email)
+    sent = edit(client, f"/manage/organisations/{org}/listings/new", name="Forest Hill larder",
+                description="Food for a small fee each week.")
+    assert sent.status_code == 303, errors_on(sent.text)
+    assert [c.name for c in changes.pending(db)] == ["Forest Hill larder"]

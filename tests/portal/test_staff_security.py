@@ -237,7 +237,8 @@ def test_script_typed_into_any_text_field_is_only_ever_shown_as_text(client: Tes
 def test_script_in_an_organisation_or_a_persons_name_is_only_ever_shown_as_text(client: TestClient, db,
                                                                               world) -> None:
     act_as(client, "admin", world)
-    made = post(client, "/admin/organisations/new", "/admin/organisations/new", name=SCRIPT.format("org"))
+    made = post(client, "/admin/organisations/new", "/admin/organisations/new", name=SCRIPT.format("org"),
+                description=SCRIPT.format("does"))
     org = made.headers["location"].rsplit("/", 1)[1]
     invited = post(client, f"/admin/organisations/{org}/invitations", f"/admin/organisations/{org}",
                    email="named@example.org")

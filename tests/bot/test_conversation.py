@@ -23,7 +23,7 @@ def test_a_need_written_in_polish_finds_listings_and_a_place_narrows_them(all_se
         first = _chat(client, "nie mam pieniędzy na jedzenie dla dzieci", "pl")
         assert first.count('href="/pl/services/') == 3 and "np-chat__buttons" in first
         assert "Here are" not in first and "Tell me your postcode" not in first  # shown in Polish
-        narrowed = _chat(client, '/inform{"neighbourhood": "Catford"}', "pl")
+        narrowed = _chat(client, "mieszkam w Catford", "pl")  # a place typed, as a resident would
         assert narrowed.count('href="/pl/services/') == 3 and "Catford" in narrowed
         opening = _chat(client, "kiedy jest otwarte?", "pl")
         assert opening.count("np-chat__facts") == 3 and "Closed" not in opening  # each place's hours, in Polish

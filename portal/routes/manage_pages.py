@@ -119,13 +119,23 @@ def new_listing_form(request: Request, db: Db, editor: Editor, organization_id: 
     return _form(request, db, organization_id, None, listing_form.values_from_record(None))
 
 
+def _live_or_draft(db: Db, service_id: str) -> tuple[Record | None, changes.Change | None, str]:
+    """A listing to edit: the live one with the editor's newest change to it, or a new listing not yet
+    published whose change waits or was sent back; with the organisation that runs it. 404 if neither."""
+    live = load_listing(db, service_id)
+    waiting = _latest_change(db, service_id)
+    if live is None and waiting is None:
+        raise HTTPException(status_code=404, detail="listing")
+    organization_id = live["organization_id"] if live else waiting.organization_id
+    return live, waiting, str(organization_id)
+
+
 @router.get("/manage/listings/{service_id}")
 def edit_listing_form(request: Request, db: Db, editor: Editor, service_id: str) -> Response:
-    live = _live_or_404(db, service_id)
-    owns(editor, changes.organization_of(db, service_id))
-    waiting = _latest_change(db, service_id)
+    live, waiting, organization_id = _live_or_draft(db, service_id)
+    owns(editor, organization_id)
     start = waiting.record if waiting else live
-    return _form(request, db, live["organization_id"], service_id, listing_form.values_from_record(start),
+    return _form(request, db, organization_id, service_id, listing_form.values_from_record(start),
                  waiting=waiting)
 
 
@@ -152,8 +162,9 @@ async def _save(request: Request, db: Db, editor: User, embedder: Embedder | Non
                 service_id: str, live: Record | None) -> Response:
     form = await request.form()
     values = listing_form.values_from_form(form, lambda name: [str(v) for v in form.getlist(name)])
+    editing = service_id if live or _latest_change(db, service_id) else None  # a new listing has no address yet
     if _adding(form, values):
-        return _form(request, db, organization_id, service_id if live else None, values)
+        return _form(request, db, organization_id, editing, values)
 
     def shared(location_id: str) -> bool:
         return db.execute("select count(*) from service_at_locations where location_id = ? and service_id != ?",
@@ -162,11 +173,11 @@ async def _save(request: Request, db: Db, editor: User, embedder: Embedder | Non
     record, problems = listing_form.record_from_values(values, live, service_id,
                                                        organisation_record(db, organization_id), shared)
     if problems:
-        return _form(request, db, organization_id, service_id if live else None, values, list(problems))
+        return _form(request, db, organization_id, editing, values, list(problems))
     try:
         made = changes.propose(db, record, editor.id, organisations.publishes_directly(db, organization_id), embedder)
     except ChangeRejected as rejected:
-        return _form(request, db, organization_id, service_id if live else None, values, _problems_from(rejected))
+        return _form(request, db, organization_id, editing, values, _problems_from(rejected))
     notice = "published" if made.status == "approved" else "queued"
     return RedirectResponse(url(request, f"/manage/organisations/{organization_id}", saved=notice), status_code=303)
 
@@ -179,9 +190,9 @@ async def create_listing(request: Request, db: Db, editor: Editor, embedder: Mod
 
 @router.post("/manage/listings/{service_id}", dependencies=CSRF)
 async def update_listing(request: Request, db: Db, editor: Editor, embedder: Model, service_id: str) -> Response:
-    live = _live_or_404(db, service_id)
-    owns(editor, changes.organization_of(db, service_id))
-    return await _save(request, db, editor, embedder, live["organization_id"], service_id, live)
+    live, _, organization_id = _live_or_draft(db, service_id)
+    owns(editor, organization_id)
+    return await _save(request, db, editor, embedder, organization_id, service_id, live)
 
 
 @router.post("/manage/listings/{service_id}/confirm", dependencies=CSRF)

@@ -292,3 +292,23 @@ def test_an_organisation_an_administrator_adds_can_hold_listings(client: TestCli
                 description="Food for a small fee each week.")
     assert sent.status_code == 303, errors_on(sent.text)
     assert [c.name for c in changes.pending(db)] == ["Forest Hill larder"]
+
+
+def test_a_new_listing_sent_back_opens_with_the_reason_and_can_be_put_right(client: TestClient, db, people) -> None:
+    org = people["editor_a"].organizations[0]
+    sign_in(client, people["editor_a"].email)
+    edit(client, f"/manage/organisations/{org}/listings/new", name="Lewisham knit and natter",
+         description="Knitting together.")
+    [made] = changes.pending(db)
+    changes.send_back(db, made.id, people["moderator"].id, "Say where it meets, please.")
+    own = client.get(f"/manage/organisations/{org}").text
+    assert f'href="/manage/listings/{made.service_id}"' in own and "Say where it meets, please." in own
+    form = client.get(f"/manage/listings/{made.service_id}")
+    assert form.status_code == 200 and 'value="Lewisham knit and natter"' in form.text
+    fixed = edit(client, f"/manage/listings/{made.service_id}", description="Knitting together at the library.")
+    assert fixed.status_code == 303
+    [again] = changes.pending(db)
+    assert again.service_id == made.service_id and again.record["description"] == "Knitting together at the library."
+    client.cookies.clear()
+    sign_in(client, people["editor_b"].email)
+    assert client.get(f"/manage/listings/{made.service_id}").status_code == 403  # another organisation's draft

@@ -115,13 +115,15 @@ def _run_portal(settings: Settings, workers: int) -> None:
 
     from portal.app import create_app
 
+    # The client's address comes from X-Forwarded-For only when it is sent by the configured reverse proxy.
+    proxy = {"proxy_headers": bool(settings.trusted_proxy), "forwarded_allow_ips": settings.trusted_proxy or None}
     if workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning", **proxy)
         return
     os.environ["PORTAL_DB"] = str(settings.db)  # each worker process builds its app from the environment
     settings.session_secret()  # made once here, so every worker signs sessions with the same key
     uvicorn.run("portal.app:create_app", factory=True, host=settings.host, port=settings.port, workers=workers,
-                log_level="warning")
+                log_level="warning", **proxy)
 
 
 @directory_app.command("import")

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     log_searches: bool = True
     secret_key: str = ""  # signs session cookies; kept in a file beside the database when not given
     https: bool = False  # mark cookies Secure when the portal is served over HTTPS
+    trusted_proxy: str = ""  # the reverse proxy's address(es), comma-separated: only then is X-Forwarded-For
+    # believed (for the sign-in throttle's per-address count); otherwise a client could name any address it liked
     help_phone: str = "020 7946 0000"  # the partnership's advice line, offered when a search finds nothing
     help_line_hours: str = "MO,TU,WE,TH,FR 09:00-17:00"  # when someone answers the advice line, London time
     help_line_owner: str = "Lewisham Health and Care Partnership"  # whose line it is, said beside it

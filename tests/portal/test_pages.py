@@ -239,26 +239,58 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_portal_serve_listens_on_loopback_and_answers(seeded_path: Path) -> None:
+def _serving(seeded_path: Path, **env: str) -> tuple[subprocess.Popen, int]:
+    """`portal serve` in its own process, once it answers."""
     port = _free_port()
-    env = {**os.environ, "PORTAL_DB": str(seeded_path)}
-    server = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve", "--port", str(port)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "portal.cli", "serve", "--port", str(port)],
+                              env={**os.environ, "PORTAL_DB": str(seeded_path), **env},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/")
+            return server, port
+        except httpx.ConnectError:
+            time.sleep(0.3)
+    server.terminate()
+    pytest.fail("portal serve did not start within 60 s")
+
+
+def test_portal_serve_listens_on_loopback_and_answers(seeded_path: Path) -> None:
+    server, port = _serving(seeded_path)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/services", params={"text": "food bank"})
-                break
-            except httpx.ConnectError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("portal serve did not start within 60 s")
+        response = httpx.get(f"http://127.0.0.1:{port}/api/v1/services", params={"text": "food bank"})
         assert response.status_code == 200 and response.json()["total_items"] > 0
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def _sign_in_failures(port: int, count: int) -> str:
+    """Wrong passwords for as many different accounts, each naming a new address in X-Forwarded-For."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        for i in range(count):
+            page = client.get("/account/sign-in").text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            answer = client.post("/account/sign-in", headers={"X-Forwarded-For": f"203.0.113.{i}"},
+                                 data={"csrf_token": token, "email": f"guess{i}@example.org", "password": "wrong"})
+        return answer.text
+
+
+def test_a_forwarded_address_is_believed_only_from_the_configured_proxy(seeded_path: Path) -> None:
+    server, port = _serving(seeded_path)
+    try:  # no proxy configured: naming a new address each time does not get round the per-address limit
+        assert "Too many attempts" in _sign_in_failures(port, 21)
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
+    server, port = _serving(seeded_path, PORTAL_TRUSTED_PROXY="127.0.0.1")
+    try:  # behind the configured proxy, each resident's own address counts
+        assert "Too many attempts" not in _sign_in_failures(port, 21)
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
 
 
 @pytest.mark.parametrize("moment, label", [("2026-12-27T23:30", "a Sunday night"),

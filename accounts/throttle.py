@@ -63,3 +63,23 @@ def failed(db: sqlite_utils.Database, found: Keys, at: datetime | None = None) -
 
 def succeeded(db: sqlite_utils.Database, found: Keys) -> None:
     db.execute("delete from login_failures where key = ?", [found.account])
+
+
+FORM_WINDOW = timedelta(minutes=10)
+
+
+def form_key(secret: str, form: str, address: str) -> str:
+    """One public form from one address, hashed: the table never holds an address in the clear."""
+    return form + ":" + hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def form_allowed(db: sqlite_utils.Database, key: str, limit: int, at: datetime | None = None) -> bool:
+    """Whether this form may be sent again now (at most `limit` in ten minutes); a post allowed is counted."""
+    at = at or datetime.now(UTC)
+    with db.atomic():
+        db.execute("delete from form_posts where posted_at <= ?", [now_iso(at - FORM_WINDOW)])
+        sent = db.execute("select count(*) from form_posts where key = ?", [key]).fetchone()[0]
+        if sent >= limit:
+            return False
+        db.execute("insert into form_posts (key, posted_at) values (?, ?)", [key, now_iso(at)])
+    return True

@@ -176,6 +176,12 @@ def _translated_fields(db: sqlite_utils.Database) -> None:
                "where exists (select 1 from service_translations)")
 
 
+def _form_posts(db: sqlite_utils.Database) -> None:
+    """When each public form was last sent from each (hashed) address, so a flood of reports can be slowed."""
+    db.execute("create table form_posts (key text not null, posted_at text not null)")
+    db.execute("create index form_posts_key on form_posts (key, posted_at)")
+
+
 MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
     (1, "directory tables shaped on Open Referral UK", _directory_tables),
     (2, "full-text and embedding search tables", _search_tables),
@@ -191,6 +197,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...]
     (12, "how many listings hold each word", _word_counts),
     (13, "the assistant conversation of a visit", _chat_turns),
     (14, "every resident-facing text of a listing in other languages", _translated_fields),
+    (15, "public forms sent, by hashed address, for their rate limits", _form_posts),
 )
 
 

@@ -7,9 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import Response
 
+from accounts import throttle
 from directory import reports, schedules
 from directory.corpus import Listing, corpus, is_out_of_date
 from directory.embeddings import Embedder
+from directory.messages import N_
 from directory.services import load_service
 from portal import listing_facts, opening_times, shortlist
 from portal.csrf import require_csrf
@@ -74,6 +76,9 @@ def report_form(request: Request, service_id: str, db: Db, embedder: Model) -> R
     return _report_form(request, db, listing)
 
 
+REPORTS_PER_ADDRESS = 5  # in ten minutes: enough for a hub's shared connection, too few for a flood
+
+
 @router.post("/services/{service_id}/report", dependencies=[Depends(require_csrf)])
 def send_report(
     request: Request, service_id: str, db: Db, embedder: Model,
@@ -85,5 +90,12 @@ def send_report(
     if problems:
         errors = {e.field: {"text": t.error(e), "href": f"#{e.field}"} for e in problems}
         return _report_form(request, db, listing, status_code=400, errors=errors, problem=problem, details=details)
+    address = request.client.host if request.client else ""
+    if not throttle.form_allowed(db, throttle.form_key(request.app.state.settings.session_secret(), "report", address),
+                                 REPORTS_PER_ADDRESS):
+        slow = {"text": t.gettext(N_("You have sent several reports just now. Wait a few minutes, then send this "
+                                     "one: what you wrote is kept below.")), "href": "#details"}
+        return _report_form(request, db, listing, status_code=429, errors={"details": slow}, problem=problem,
+                            details=details)
     reports.report_problem(db, service_id, problem, details, language=t.code)
     return render(request, db, "report_sent.html", listing=listing)

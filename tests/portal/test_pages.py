@@ -163,6 +163,17 @@ def test_a_report_is_stored_for_the_organisation_without_contact_details(client:
     assert row == ("Now shut on Fridays. Call me on [phone]", org, "open")
 
 
+def test_a_flood_of_reports_from_one_address_is_slowed_and_what_was_typed_is_kept(client: TestClient,
+                                                                                   seeded_path: Path) -> None:
+    sid = listing_links(client.get("/search", params={"q": "food bank"}).text)[0]
+    token = csrf_token(client, f"/services/{sid}/report")
+    answers = [client.post(f"/services/{sid}/report", data={"csrf_token": token, "problem": "times",
+                                                           "details": f"Report number {n}"}) for n in range(40)]
+    assert [a.status_code for a in answers[:5]] == [200] * 5 and {a.status_code for a in answers[5:]} == {429}
+    assert "Wait a few minutes" in answers[-1].text and "Report number 39" in answers[-1].text
+    assert open_db(seeded_path)["listing_reports"].count == 5
+
+
 def test_forms_without_the_csrf_token_are_refused(client: TestClient, seeded_path: Path) -> None:
     sid = listing_links(client.get("/search", params={"q": "food bank"}).text)[0]
     client.get("/shortlist")

@@ -82,3 +82,17 @@ def test_directory_stale_lists_due_listings_by_organisation_and_emails_their_edi
     assert editor.email in recipients and "other@example.org" not in recipients
     mine = messages[recipients.index(editor.email)].get_payload(decode=True).decode()
     assert name in mine and f"https://directory.example.org/manage/organisations/{org}" in mine
+
+
+def test_forgotten_password_mail_is_sent_after_the_answer_and_asking_is_rate_limited(seeded_path, inbox) -> None:
+    handler, port = inbox
+    settings = Settings(db=seeded_path, secret_key="x", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
+                        public_url="https://directory.example.org")
+    users.create(sqlite_utils.Database(seeded_path), "ed@example.org", "Ed Itor", PASSWORD, users.EDITOR)
+    with TestClient(create_app(settings)) as client:
+        asked = [post(client, "/account/forgot-password", "/account/forgot-password", email=email)
+                 for email in ["ed@example.org"] * 4 + ["nobody@example.org", "ed@example.org"]]
+    pages = [re.sub(r'name="csrf_token" value="[^"]+"', "", a.text) for a in asked]
+    assert all(a.status_code == 200 for a in asked[:5]) and len(set(pages[:5])) == 1  # the same for everyone
+    assert len(handler.messages) == 3  # at most three links for one account in ten minutes
+    assert asked[5].status_code == 400 and "Wait a few minutes" in asked[5].text  # six from one address

@@ -24,6 +24,7 @@ from portal.routes import (
     admin_pages,
     api,
     chat_pages,
+    health,
     info_pages,
     insight_pages,
     kiosk_pages,
@@ -45,7 +46,7 @@ SESSION_COOKIE = "portal_session"
 ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.router, info_pages.router,
            chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router, manage_pages.router,
            moderation_pages.router, insight_pages.router, survey_pages.router,
-           survey_staff_pages.router)
+           survey_staff_pages.router, health.router)
 
 
 class UnsafeSettings(RuntimeError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import sys
 import time
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from rich.table import Table
 
 from accounts import users
 from accounts.users import AccountProblems
-from directory import analytics, freshness, index, oruk, seed
+from directory import analytics, backups, freshness, index, oruk, seed
 from directory.embeddings import load_embedder
 from directory.postcodes import PostcodeError
 from directory.search import SearchInputError, SearchQuery, search
@@ -69,6 +70,30 @@ def _embed(db, label: str = "Embedding listings") -> int:  # noqa: ANN001
     stale = index.stale_documents(db, embedder)
     with _progress(f"{label} ({embedder.name})", len(stale)) as advance:
         return index.refresh_embeddings(db, embedder, advance, stale)
+
+
+@app.command("backup")
+def backup_command(file: Annotated[Path, typer.Argument(help="Where to write the copy, e.g. backups/portal.db.")],
+                   db: DbOption = None) -> None:
+    """Copy the whole database while the portal runs (SQLite's online backup), checked before it is kept."""
+    try:
+        written = backups.backup(database_path(db), file)
+    except (backups.BackupError, sqlite3.Error) as error:
+        err.print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(1) from error
+    out.print(f"Backed up to {written}.", highlight=False)
+
+
+@app.command("restore")
+def restore_command(file: Annotated[Path, typer.Argument(help="A copy made by `portal backup`.")],
+                    db: DbOption = None) -> None:
+    """Put a backup back in place of the database (stop the portal first); a copy that is not whole is refused."""
+    try:
+        backups.restore(file, database_path(db))
+    except (backups.BackupError, sqlite3.Error) as error:
+        err.print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(1) from error
+    out.print(f"Restored {database_path(db)} from {file}.", highlight=False)
 
 
 @app.command()

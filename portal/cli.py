@@ -72,6 +72,17 @@ def _embed(db, label: str = "Embedding listings") -> int:  # noqa: ANN001
         return index.refresh_embeddings(db, embedder, advance, stale)
 
 
+@app.command("check")
+def check_command() -> None:
+    """Say what a production set-up still lacks (secret key, public URL, HTTPS, email, backups); exit 1 if any."""
+    gaps = Settings().production_gaps()
+    for gap in gaps:
+        out.print(f"[red]✗[/red] {gap}", highlight=False)
+    if gaps:
+        raise typer.Exit(1)
+    out.print("Ready for production: secret key, HTTPS public address, email and a recent backup.", highlight=False)
+
+
 @app.command("backup")
 def backup_command(file: Annotated[Path, typer.Argument(help="Where to write the copy, e.g. backups/portal.db.")],
                    db: DbOption = None) -> None:

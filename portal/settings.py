@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     log_searches: bool = True
     secret_key: str = ""  # signs session cookies; kept in a file beside the database when not given
     https: bool = False  # mark cookies Secure when the portal is served over HTTPS
+    backup_dir: str = ""  # where `portal backup` copies are kept (a cron job or timer makes one a day)
     trusted_proxy: str = ""  # the reverse proxy's address(es), comma-separated: only then is X-Forwarded-For
     # believed (for the sign-in throttle's per-address count); otherwise a client could name any address it liked
     help_phone: str = "020 7946 0000"  # the partnership's advice line, offered when a search finds nothing
@@ -48,6 +49,30 @@ class Settings(BaseSettings):
         where a password-reset token is delivered.
         """
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/") + path
+
+    def production_gaps(self, now: float | None = None) -> list[str]:
+        """What a production set-up still lacks, each as a sentence saying what to set: `portal check`."""
+        import time
+
+        gaps = list(self.problems())
+        if not self.secret_key:
+            gaps.append("PORTAL_SECRET_KEY is not set: sessions are signed with a key file beside the database, "
+                        "which a restore or a second server would not share.")
+        if not self.public_url.startswith("https://"):
+            gaps.append("PORTAL_PUBLIC_URL is not an https:// address: links in emails and QR codes need one.")
+        if not self.https:
+            gaps.append("PORTAL_HTTPS is off: cookies are not Secure and browsers are not told to keep to HTTPS.")
+        if not self.smtp_host:
+            gaps.append("PORTAL_SMTP_HOST is not set: invitations and password resets are not emailed.")
+        if not self.backup_dir:
+            gaps.append("PORTAL_BACKUP_DIR is not set: say where the daily `portal backup` copies are kept.")
+        else:
+            copies = sorted(Path(self.backup_dir).glob("*.db"), key=lambda f: f.stat().st_mtime)
+            age_h = ((now or time.time()) - copies[-1].stat().st_mtime) / 3600 if copies else None
+            if age_h is None or age_h > 26:
+                gaps.append(f"No backup in {self.backup_dir} from the last day: run `portal backup` daily "
+                            "(see README).")
+        return gaps
 
     def problems(self) -> list[str]:
         """Settings the portal must not start with, each as a sentence saying what to change."""

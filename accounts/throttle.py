@@ -26,11 +26,13 @@ class Keys:
     address: str
 
 
-def keys(secret: str, email: str, address: str) -> Keys:
-    def mac(kind: str, value: str) -> str:
-        return kind + ":" + hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+def _mac(secret: str, kind: str, value: str) -> str:
+    """A key naming what is counted without holding it: an email or an address, hashed with the secret."""
+    return kind + ":" + hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
 
-    return Keys(mac("account", normalise_email(email)), mac("address", address))
+
+def keys(secret: str, email: str, address: str) -> Keys:
+    return Keys(_mac(secret, "account", normalise_email(email)), _mac(secret, "address", address))
 
 
 def _failures(db: sqlite_utils.Database, key: str, at: datetime) -> list[str]:
@@ -68,9 +70,9 @@ def succeeded(db: sqlite_utils.Database, found: Keys) -> None:
 FORM_WINDOW = timedelta(minutes=10)
 
 
-def form_key(secret: str, form: str, address: str) -> str:
-    """One public form from one address, hashed: the table never holds an address in the clear."""
-    return form + ":" + hmac.new(secret.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+def form_key(secret: str, form: str, who: str) -> str:
+    """One public form from one address (or for one email), hashed: the table never holds either in the clear."""
+    return _mac(secret, form, who)
 
 
 def form_allowed(db: sqlite_utils.Database, key: str, limit: int, at: datetime | None = None) -> bool:

@@ -50,6 +50,12 @@ class Listing:
         found = self.translations.get(language)
         return _first_sentence(found.description) if found else self.summary
 
+    def fields_in(self, language: str) -> dict[str, str]:
+        """What its editors wrote in this language beyond the name and description (who it is for, how to get
+        there...); empty where they wrote none."""
+        found = self.translations.get(language)
+        return found.fields if found else {}
+
     @property
     def sensitive(self) -> bool:
         return bool(self.categories & SENSITIVE_CATEGORY_CODES)

@@ -151,8 +151,7 @@ def view(reply: Reply, t: Translator, found: Corpus, request: Request, db: Db, e
             item["lines"] = follow_ups.hours(db, item["listing"].id, t, now, str(reply.params.get("day") or ""))
     elif reply.about == "contact":
         for item in listings:
-            own = item["listing"].translations.get(t.code)
-            item["contact"] = listing_facts.contact(db, item["listing"].id, own.fields if own else None)
+            item["contact"] = listing_facts.contact(db, item["listing"].id, item["listing"].fields_in(t.code))
     elif reply.about == "person":
         answer = follow_ups.person(db, embedder, request.app.state.settings, reply.where, t, now)
         shown.update(text=answer["text"], intro=answer["intro"],

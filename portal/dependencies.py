@@ -44,3 +44,9 @@ def row_number(text: str) -> int:
     if not 1 <= number <= ROW_ID_MAX:
         raise ValueError(text)
     return number
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from: the proxy's X-Forwarded-For only when PORTAL_TRUSTED_PROXY trusts it
+    (the server applies that), for the per-address limits on sign-in and public forms."""
+    return request.client.host if request.client else ""

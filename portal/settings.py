@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from functools import cache
 from pathlib import Path
 
@@ -52,8 +53,6 @@ class Settings(BaseSettings):
 
     def production_gaps(self, now: float | None = None) -> list[str]:
         """What a production set-up still lacks, each as a sentence saying what to set: `portal check`."""
-        import time
-
         gaps = list(self.problems())
         if not self.secret_key:
             gaps.append("PORTAL_SECRET_KEY is not set: sessions are signed with a key file beside the database, "

@@ -92,6 +92,14 @@ def language_links(request: Request) -> list[tuple[Any, str]]:
     return [(lang, f"/{lang.code}{request.url.path}{suffix}") for lang in LANGUAGES]
 
 
+def kiosk_reset_url(request: Request, survey_code: str | None = None) -> str:
+    """Where a kiosk goes to start again: the kiosk's front page, or the start of the survey it is running. The
+    address carries a token from this visitor's session, so no link elsewhere can wipe anyone's visit."""
+    query = {"t": csrf.purpose_token(request, csrf.KIOSK_RESET), **({"next": f"/s/{survey_code}"} if survey_code
+                                                                    else {})}
+    return "/kiosk/reset?" + urlencode(query)
+
+
 def render(
     request: Request, db: sqlite_utils.Database, template: str, status_code: int = 200, **values: Any
 ) -> Response:
@@ -101,7 +109,7 @@ def render(
         "url": lambda path, **params: url(request, path, **params),
         "demo": seed.is_demo(db), "csrf_field": csrf.FIELD, "csrf_token": csrf.csrf_token(request),
         "shortlist_count": len(shortlist.saved_ids(request)),
-        "kiosk_reset": "/kiosk/reset?" + urlencode({"t": csrf.purpose_token(request, csrf.KIOSK_RESET)}),
+        "kiosk_reset": kiosk_reset_url(request),
         "settings": request.app.state.settings, "path": request.url.path,
         "current_user": signed_in(request) if auth.SESSION_KEY in request.session else None, **values,
     }

@@ -20,7 +20,7 @@ from directory.store import open_db
 from portal import mail
 from portal.auth import SESSION_KEY, allow
 from portal.csrf import require_csrf
-from portal.dependencies import Db
+from portal.dependencies import Db, client_address
 from portal.form_errors import by_field
 from portal.i18n import Translator
 from portal.settings import Settings
@@ -52,7 +52,7 @@ def sign_in_form(request: Request, db: Db, next: str = "") -> Response:  # noqa:
 @router.post("/account/sign-in", dependencies=[Depends(require_csrf)])
 def sign_in(request: Request, db: Db, email: Text = "", password: Text = "", next: Text = "") -> Response:  # noqa: A002
     secret = request.app.state.settings.session_secret()
-    keys = throttle.keys(secret, email, request.client.host if request.client else "")
+    keys = throttle.keys(secret, email, client_address(request))
     wait = throttle.wait_minutes(db, keys)
     if wait:
         problem = AccountError("email", N_("Too many attempts to sign in. Wait {minutes} minutes, then try again."),
@@ -190,7 +190,7 @@ def forgot(request: Request, db: Db, background: BackgroundTasks, email: Text = 
         return _form(request, db, "account/forgot.html", problems, email=email)
     settings = request.app.state.settings
     secret = settings.session_secret()
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     if not throttle.form_allowed(db, throttle.form_key(secret, "reset-address", address), RESETS_PER_ADDRESS):
         return _form(request, db, "account/forgot.html", [AccountError("email", N_(
             "You have asked several times just now. Wait a few minutes, then try again."))], email=email)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from directory.corpus import Listing, corpus
+from directory.corpus import corpus
 from directory.embeddings import Embedder
 from directory.messages import N_
 from directory.postcodes import PostcodeError
@@ -24,7 +23,7 @@ from directory.services import load_service
 from directory.taxonomy import category_by_code
 from portal import assistant, conversation, listing_facts, opening_times, shortlist, transcripts
 from portal.conversation import MESSAGE_MAX
-from portal.csrf import KIOSK_RESET, has_purpose_token, purpose_token, require_csrf
+from portal.csrf import KIOSK_RESET, has_purpose_token, require_csrf
 from portal.dependencies import Db, get_embedder
 from portal.i18n import translator
 from portal.languages import LANGUAGES
@@ -130,27 +129,14 @@ def take_away(request: Request, db: Db, embedder: Model) -> Response:
     ids = [i for i in request.session.get(_FOUND, []) if isinstance(i, str)] + shortlist.saved_ids(request)
     found = shortlist.listings(corpus(db, embedder), list(dict.fromkeys(ids)))
     t = request_translator(request)
-    details = {listing.id: {**listing_facts.contact(db, listing.id, _own_words(listing, t.code)),
+    details = {listing.id: {**listing_facts.contact(db, listing.id, listing.fields_in(t.code)),
                             "hours": opening_times.week((load_service(db, listing.id) or {}).get("schedules") or [], t)}
                for listing in found}
     return render(request, db, "kiosk/take_away.html", kiosk=True, found_listings=found, details=details,
                   **share_context(request, found))
 
 
-def _own_words(listing: Listing, language: str) -> dict[str, str]:
-    """What the listing's editors wrote in this language beyond its name and description."""
-    own = listing.translations.get(language)
-    return own.fields if own else {}
-
-
 _SURVEY_START = re.compile(r"^/s/[a-z0-9]{4,12}$")
-
-
-def reset_url(request: Request, survey_code: str | None = None) -> str:
-    """Where a kiosk goes to start again: the kiosk's front page, or the start of the survey it is running. The
-    address carries a token from this visitor's session, so no link elsewhere can wipe anyone's visit."""
-    query = {"t": purpose_token(request, KIOSK_RESET), **({"next": f"/s/{survey_code}"} if survey_code else {})}
-    return "/kiosk/reset?" + urlencode(query)
 
 
 @router.get("/kiosk/reset")

@@ -15,7 +15,7 @@ from directory.messages import N_
 from directory.services import load_service
 from portal import listing_facts, opening_times, shortlist
 from portal.csrf import require_csrf
-from portal.dependencies import Db, get_embedder
+from portal.dependencies import Db, client_address, get_embedder
 from portal.i18n import Translator
 from portal.opening_times import sessions
 from portal.templating import current_url, render, request_translator
@@ -59,7 +59,7 @@ def listing_response(request: Request, db: Db, embedder: Embedder | None, servic
         spoken=_spoken(record, t), last_reviewed=t.date(reviewed) if reviewed else None,
         out_of_date=is_out_of_date(reviewed, schedules.london_now().date()),
         saved=service_id in shortlist.saved_ids(request), current_url=current_url(request), kiosk=kiosk,
-        own_words=listing.translations[t.code].fields if t.code in listing.translations else {},
+        own_words=listing.fields_in(t.code),
     )
 
 
@@ -90,7 +90,7 @@ def send_report(
     if problems:
         errors = {e.field: {"text": t.error(e), "href": f"#{e.field}"} for e in problems}
         return _report_form(request, db, listing, status_code=400, errors=errors, problem=problem, details=details)
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     if not throttle.form_allowed(db, throttle.form_key(request.app.state.settings.session_secret(), "report", address),
                                  REPORTS_PER_ADDRESS):
         slow = {"text": t.gettext(N_("You have sent several reports just now. Wait a few minutes, then send this "

@@ -14,8 +14,7 @@ from portal.csrf import require_csrf
 from portal.dependencies import Db
 from portal.form_errors import by_field
 from portal.i18n import Translator
-from portal.routes.kiosk_pages import reset_url
-from portal.templating import render, request_translator, url
+from portal.templating import kiosk_reset_url, render, request_translator, url
 from surveys import answers, store
 from surveys.questions import MULTIPLE, RATING, RATINGS, STANDARD_PROMPTS, TEXT_LIMIT, WITH_OPTIONS, Question
 
@@ -106,7 +105,7 @@ def _page(request: Request, db: Db, survey: store.Survey, given: answers.Answers
 
 def _kiosk(request: Request, survey: store.Survey, channel: str) -> dict[str, Any]:
     """On a kiosk, a survey left half-answered starts again, empty, for the next person (as the kiosk does)."""
-    return {"kiosk": True, "kiosk_reset": reset_url(request, survey.code)} if channel == "kiosk" else {}
+    return {"kiosk": True, "kiosk_reset": kiosk_reset_url(request, survey.code)} if channel == "kiosk" else {}
 
 
 @router.get("/s/{code}")

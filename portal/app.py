@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.middleware.sessions import SessionMiddleware
 
-from directory import index, postcodes
+from directory import postcodes, upkeep
 from directory.corpus import corpus
 from directory.embeddings import shared_embedder
 from directory.store import open_db
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = open_db(settings.db)  # creates and migrates the database before the first request
-        index.ensure_text_index(db)  # after an upgrade that changed how words are indexed
+        upkeep.after_upgrade(db)  # what an upgrade asked for that only today's code can do
         embedder = shared_embedder(settings.embedder)
         corpus(db, embedder)
         postcodes.lookup("SE6")  # warm the postcode table so the first resident does not wait
@@ -83,7 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.search_log = SearchLogWriter(settings.db, enabled=settings.log_searches)
     with closing(open_db(settings.db)) as db:  # the session key lives beside the database, so make its folder now
-        survey_store.migrate(db)
         survey_store.purge_expired(db)  # answers are kept for as long as the consent statement says, no longer
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"])
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from accounts import users
 from accounts.users import AccountProblems
-from directory import analytics, backups, freshness, index, oruk, seed
+from directory import analytics, backups, freshness, index, oruk, seed, upkeep
 from directory.embeddings import load_embedder
 from directory.postcodes import PostcodeError
 from directory.search import SearchInputError, SearchQuery, search
@@ -62,7 +62,7 @@ def _progress(label: str, total: int):  # noqa: ANN202 - yields an advance(n) ca
 
 
 def _embed(db, label: str = "Embedding listings") -> int:  # noqa: ANN001
-    index.ensure_text_index(db)
+    upkeep.after_upgrade(db)
     embedder = load_embedder()
     if embedder is None:
         err.print("[yellow]No embedding model could load: search will use keywords only.[/yellow]")
@@ -243,7 +243,7 @@ def search_(
 ) -> None:
     """Search the directory the way the portal does."""
     database = open_db(db)
-    index.ensure_text_index(database)
+    upkeep.after_upgrade(database)
     query = SearchQuery(text=text, categories=category or [], neighbourhood=neighbourhood, free_only=free,
                         open_now=open_now, language=language, postcode=postcode, near_km=near_km,
                         sort=sort, limit=limit)

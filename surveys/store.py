@@ -1,7 +1,7 @@
 """Surveys, their questions and translations, and residents' anonymous answers, in the directory's SQLite file.
 
-Surveys keep their own schema versions (table `survey_migrations`), so the directory never needs to know
-about them. A response holds the day it was given, its language and its answers: nothing about who.
+The tables are made by the file's one migration runner (directory/schema_migrations/0016_surveys.sql).
+A response holds the day it was given, its language and its answers: nothing about who.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -19,54 +18,6 @@ from directory.schedules import london_today
 from surveys.questions import Option, Question
 
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: a code read off a poster is typed right
-
-
-def _schema_1(db: sqlite_utils.Database) -> None:
-    db["surveys"].create({"id": str, "code": str, "title": str, "purpose": str, "audience": str,
-                          "opens_on": str, "closes_on": str, "published": int, "closed_at": str,
-                          "created_by": str, "created_at": str, "you_said": str, "we_did": str}, pk="id")
-    db["surveys"].create_index(["code"], unique=True)
-    db["survey_questions"].create({"id": str, "survey_id": str, "position": int, "kind": str, "prompt": str,
-                                   "help": str, "required": int, "options": str, "show_if": str,
-                                   "show_if_values": str}, pk="id")
-    db["survey_questions"].create_index(["survey_id", "position"])
-    db["survey_texts"].create({"survey_id": str, "language": str, "key": str, "text": str},
-                              pk=("survey_id", "language", "key"))
-    db["survey_responses"].create({"id": int, "survey_id": str, "submitted_on": str, "language": str,
-                                   "channel": str}, pk="id")
-    db["survey_responses"].create_index(["survey_id"])
-    db["survey_answers"].create({"response_id": int, "question_id": str, "value": str},
-                                pk=("response_id", "question_id"))
-    db["survey_answers"].create_index(["question_id"])
-    db["survey_themes"].create({"id": int, "survey_id": str, "question_id": str, "label": str, "words": str,
-                                "label_edited": int, "centre": bytes, "merged_into": int, "created_at": str}, pk="id")
-    db["survey_themes"].create_index(["question_id"])
-    db["survey_theme_members"].create({"response_id": int, "question_id": str, "theme_id": int, "pinned": int},
-                                      pk=("response_id", "question_id"))
-    db["survey_theme_members"].create_index(["theme_id"])
-    db["survey_answer_vectors"].create({"response_id": int, "question_id": str, "vector": bytes},
-                                       pk=("response_id", "question_id"))
-
-
-MIGRATIONS: tuple[tuple[int, str, Callable[[sqlite_utils.Database], None]], ...] = (
-    (1, "surveys, questions, translations, anonymous answers and themes", _schema_1),
-)
-
-
-def migrate(db: sqlite_utils.Database) -> list[int]:
-    """Bring the survey tables up to date; returns the versions applied now."""
-    if not db["survey_migrations"].exists():
-        db["survey_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
-    done = db.execute("select coalesce(max(version), 0) from survey_migrations").fetchone()[0]
-    applied = []
-    for version, name, step in MIGRATIONS:
-        if version > done:
-            with db.atomic():
-                step(db)
-                db["survey_migrations"].insert({"version": version, "name": name,
-                                                "applied_at": datetime.now(UTC).isoformat(timespec="seconds")})
-            applied.append(version)
-    return applied
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from directory import changes, history, migrations, oruk
+from directory import changes, history, migrations, oruk, upkeep
 from directory.history import FieldChange, diff, flatten, record_version, version, versions
 from directory.services import load_service, save_service
 from tests.builders import service
@@ -139,13 +139,11 @@ def test_nothing_is_ever_deleted_from_history(db) -> None:  # noqa: ANN001
 
 def test_listings_already_there_when_history_began_get_a_first_version(tmp_path: Path) -> None:
     old = sqlite_utils.Database(tmp_path / "before-history.db")
-    old["schema_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version")
-    for number, name, step in migrations.MIGRATIONS:
-        if number < 7:
-            step(old)
-            old["schema_migrations"].insert({"version": number, "name": name, "applied_at": "2026-01-01T00:00:00"})
+    migrations.migrate(old, upto=6)
     save_service(old, oruk.prepare(DEBT))
     assert 7 in migrations.migrate(old)
+    assert upkeep.after_upgrade(old) == ["a first history version for 1 listings", "word index rebuilt"]
+    assert upkeep.after_upgrade(old) == []
     [first] = versions(old, DEBT["id"])
     assert (first.version, first.action, first.changed_by) == (1, "imported", "system")
     assert first.record == load_service(old, DEBT["id"])

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from directory.migrations import MIGRATIONS, current_version
+from directory.migrations import all_migrations, current_version
 from directory.oruk import import_services
 from directory.store import database_path, open_db
 from tests.builders import service
@@ -11,7 +11,7 @@ from tests.builders import service
 def test_a_new_database_is_created_in_wal_mode_at_the_newest_schema(tmp_path: Path) -> None:
     db = open_db(tmp_path / "deep" / "folder" / "portal.db")
     assert db.execute("pragma journal_mode").fetchone()[0] == "wal"
-    assert current_version(db) == MIGRATIONS[-1][0]
+    assert current_version(db) == all_migrations()[-1].version
     for table in ("services", "organizations", "locations", "service_at_locations", "schedules",
                   "taxonomy_terms", "contacts", "languages", "cost_options", "search_words_fts",
                   "service_embeddings", "search_log"):
@@ -24,7 +24,7 @@ def test_reopening_applies_no_migration_twice_and_keeps_listings(tmp_path: Path)
     import_services(db, [service("hub", "Waldron Community Hub", "A place to meet.")])
     db.close()
     again = open_db(path)
-    assert again["schema_migrations"].count == len(MIGRATIONS)
+    assert again["schema_migrations"].count == len(all_migrations())
     assert again["services"].count == 1
 
 

@@ -79,7 +79,6 @@ def world(db) -> dict[str, str]:
                          "order by name limit 1", [org_a]).fetchone()[0]
     change = changes.propose(db, {**load_listing(db, listing), "name": "A's draft name"}, people["editor_a"].id)
     report = reports.report_problem(db, listing, "times", "Wrong hours")
-    survey_store.migrate(db)
     survey = survey_store.create_survey(db, "Sweep", "Why", "", "2026-01-01", "2099-01-01", people["admin"].id)
     question = survey_store.save_question(db, survey.id, Question("", TEXT, "What would help?"))
     survey_store.update_survey(db, survey.id, published=1)

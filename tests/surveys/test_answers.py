@@ -13,7 +13,6 @@ TODAY = date(2026, 12, 1)
 
 @pytest.fixture
 def survey(db: sqlite_utils.Database) -> store.Survey:
-    store.migrate(db)
     made = store.create_survey(db, "Food in Catford", "Shape the new pantry", "Catford residents", "2026-11-01",
                                "2026-12-31", "lead-1")
     store.save_question(db, made.id, Question("", SINGLE, "Have you used a food bank?", required=True,

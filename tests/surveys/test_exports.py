@@ -20,7 +20,6 @@ COMMENTS = ["Fresh fruit please, call me on 07700 900 123", "MORE VEG, EMAIL JO@
 
 @pytest.fixture
 def survey(db: sqlite_utils.Database, embedder) -> store.Survey:  # noqa: ANN001
-    store.migrate(db)
     made = store.create_survey(db, "Food in Catford", "Shape the pantry", "Everyone", "2026-01-01", "2026-12-31",
                                "lead")
     for question in (Question("", SINGLE, "Would you use a pantry?", options=[

@@ -24,7 +24,6 @@ def say(db: sqlite_utils.Database, survey: store.Survey, texts: list[str]) -> No
 
 @pytest.fixture
 def survey(db: sqlite_utils.Database) -> store.Survey:
-    store.migrate(db)
     made = store.create_survey(db, "What matters", "", "", "2026-11-01", "2026-12-31", "lead")
     store.save_question(db, made.id, Question("", TEXT, "What would make your neighbourhood better?"))
     store.update_survey(db, made.id, published=1)

@@ -15,14 +15,12 @@ import sqlite_utils
 
 from directory import history
 from directory.embeddings import Embedder
-from directory.history import FieldChange, diff, latest_version, record_version, timestamp
-from directory.index import documents, refresh_embeddings, refresh_text_index
+from directory.history import FieldChange, diff, latest_version, timestamp
 from directory.messages import N_, ResidentError
-from directory.oruk import RecordProblem, prepare, validate
-from directory.services import Record, save_service
-from directory.store import bump_generation
-from directory.taxonomy import ensure_categories
-from directory.translations import load_listing, replace_translations, split
+from directory.oruk import RecordProblem, validate
+from directory.publishing import embed_listings, publish_listing
+from directory.services import Record, prepare
+from directory.translations import load_listing, split
 
 STATUSES = ("pending", "approved", "sent_back", "superseded")
 RECENT = 50
@@ -110,29 +108,8 @@ def _as_edit(db: sqlite_utils.Database, record: Record) -> tuple[Record, str]:
     return prepared, "edited"
 
 
-def write_listing(db: sqlite_utils.Database, record: Record, by: str, action: str) -> int:
-    """Save a listing (and its translations, if it carries them), add its history version and update its
-    full-text row, all or nothing.
-
-    The caller has validated the record; embeddings are left to `publish`. Returns the version number.
-    """
-    oruk, translated = split(record)
-    prepared = prepare(oruk)
-    prepared["last_modified"] = timestamp()
-    with db.atomic():
-        save_service(db, prepared)
-        if translated is not None:
-            replace_translations(db, prepared["id"], translated)
-        ensure_categories(db)  # a listing's copy of a shared category never overwrites the partnership's
-        number = record_version(db, load_listing(db, prepared["id"]), action, by)
-        refresh_text_index(db, [prepared["id"]])
-        bump_generation(db, [prepared["id"]])
-    return number
-
-
 def _embed(db: sqlite_utils.Database, embedder: Embedder | None, service_id: str) -> None:
-    if embedder is not None:
-        refresh_embeddings(db, embedder, stale=documents(db, [service_id]))
+    embed_listings(db, embedder, [service_id])
 
 
 def publish(
@@ -142,7 +119,7 @@ def publish(
     problems = _problems(record)
     if problems:
         raise ChangeRejected(problems)
-    number = write_listing(db, record, by, action)
+    number = publish_listing(db, record, by, action)
     _embed(db, embedder, record["id"])
     return number
 
@@ -176,7 +153,7 @@ def propose(
                    [prepared["id"]])
         base = latest_version(db, prepared["id"]) if action == "edited" else None
         if publish_directly:
-            write_listing(db, prepared, by, action)
+            publish_listing(db, prepared, by, action)
         change_id = db["listing_changes"].insert({
             "service_id": prepared["id"], "organization_id": record_organization(prepared),
             "record": json.dumps(prepared, ensure_ascii=False), "base_version": base,
@@ -212,7 +189,7 @@ def approve(db: sqlite_utils.Database, change_id: int, by: str, embedder: Embedd
     with db.atomic():
         decided = _decide(db, change_id, "approved", by, None)
         prepared, action = _as_edit(db, decided.record)
-        write_listing(db, prepared, by, action)
+        publish_listing(db, prepared, by, action)
     _embed(db, embedder, decided.service_id)
     return decided
 
@@ -269,7 +246,7 @@ def _set_visibility(db: sqlite_utils.Database, service_id: str, by: str, status:
     if live.get("publication_status") == status:
         return latest_version(db, service_id) or 0
     live["publication_status"] = status
-    return write_listing(db, live, by, action)
+    return publish_listing(db, live, by, action)
 
 
 def archive(db: sqlite_utils.Database, service_id: str, by: str) -> int:

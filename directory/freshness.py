@@ -11,9 +11,10 @@ from datetime import date
 
 import sqlite_utils
 
-from directory.changes import ChangeError, write_listing
+from directory.changes import ChangeError
 from directory.corpus import is_out_of_date
 from directory.messages import N_
+from directory.publishing import publish_listing
 from directory.schedules import london_today
 from directory.translations import load_listing
 
@@ -55,7 +56,7 @@ def confirm(db: sqlite_utils.Database, service_id: str, by: str, today: date | N
     if live is None:
         raise ChangeError(N_("We could not find that listing."))
     live["assured_date"] = _today(today).isoformat()
-    return write_listing(db, live, by, "confirmed")
+    return publish_listing(db, live, by, "confirmed")
 
 
 def stale_by_organization(db: sqlite_utils.Database, today: date | None = None) -> dict[str, list[Due]]:

@@ -7,7 +7,6 @@ nothing and says which records are wrong and why.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -22,17 +21,17 @@ import jsonschema
 import sqlite_utils
 
 from directory import postcodes
-from directory.history import SYSTEM, record_version_if_changed
-from directory.index import refresh_text_index
+from directory.history import SYSTEM, latest_version, version
 from directory.oruk_v1 import looks_like_v1, upgrade_service
+from directory.publishing import IMPORTED, publish_listing
 from directory.schema import PUBLICATION_STATUSES
-from directory.services import iter_services, save_service
-from directory.store import bump_generation
-from directory.taxonomy import ensure_categories
-from directory.translations import load_listing
+from directory.services import iter_services
+from directory.translations import load_listing, split
 
 Record = dict[str, Any]
 Progress = Callable[[int], None]
+# Listings written in one transaction: about a quarter of a second of the write lock (bench/results.md).
+IMPORT_BATCH = 50
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 _BYDAY = re.compile(r"^(-?\d?(MO|TU|WE|TH|FR|SA|SU))(,-?\d?(MO|TU|WE|TH|FR|SA|SU))*$")
@@ -177,45 +176,61 @@ def validate(records: list[Any]) -> list[RecordProblem]:
     return problems
 
 
-def prepare(record: Record) -> Record:
-    """A copy of the record with what it may leave implicit filled in, so the stored form is complete."""
-    prepared = copy.deepcopy(record)
-    prepared.setdefault("status", "active")
-    if "publication_status" not in prepared:
-        hidden = prepared["status"] in ("inactive", "defunct")
-        prepared["publication_status"] = "archived" if hidden else "published"
-    for sal in prepared.get("service_at_locations") or []:
-        if isinstance(sal.get("location"), dict):
-            sal["location_id"] = sal["location"]["id"]
-    return prepared
-
-
 def import_services(
-    db: sqlite_utils.Database, records: list[Any], progress: Progress | None = None
+    db: sqlite_utils.Database, records: list[Any], progress: Progress | None = None, *,
+    keep_undo: Callable[[dict[str, int | None]], None] | None = None,
 ) -> ImportReport:
-    """Import every record or none, adding a history version for each that changed; raises ImportRejected."""
-    problems = validate(records)
+    """Import every record or none; raises ImportRejected, writing nothing, if any record is wrong.
+
+    Records are checked first, then published a batch at a time, each batch a short transaction, so other
+    writers (a resident's survey answer, an editor's save) wait well under a second rather than for the whole
+    feed. If a batch fails, every listing already written is put back as it was (`undo_import`), so the person
+    who asked still gets all or nothing. `keep_undo` is handed what that needs before anything is written, so a
+    job interrupted by a restart can be put back too. A record may carry its translations (`translations`).
+    """
+    problems = validate([split(record)[0] if isinstance(record, dict) else record for record in records])
     if problems:
         raise ImportRejected(problems)
+    ids = [record["id"] for record in records]
+    before = {sid: latest_version(db, sid) for sid in ids}
+    if keep_undo:
+        keep_undo(before)
     report = ImportReport()
-    existing = {r[0] for r in db.execute("select id from services")}
-    with db.atomic():
-        for record in records:
-            prepared = prepare(record)
-            save_service(db, prepared)
-            report.service_ids.append(prepared["id"])
-            if prepared["id"] in existing:
-                report.updated += 1
-            else:
-                report.created += 1
+    try:
+        for start in range(0, len(records), IMPORT_BATCH):
+            with db.atomic():
+                for record in records[start:start + IMPORT_BATCH]:
+                    publish_listing(db, record, SYSTEM, IMPORTED)
             if progress:
-                progress(1)
-        ensure_categories(db)  # after the records, so the partnership's own terms are never overwritten
-        for service_id in report.service_ids:
-            record_version_if_changed(db, load_listing(db, service_id), "imported", SYSTEM)
-        refresh_text_index(db, report.service_ids)
-        bump_generation(db, report.service_ids)
+                progress(len(records[start:start + IMPORT_BATCH]))
+    except BaseException:
+        undo_import(db, before)
+        raise
+    report.service_ids = ids
+    report.updated = sum(1 for sid in ids if before[sid] is not None)
+    report.created = len(ids) - report.updated
     return report
+
+
+def undo_import(db: sqlite_utils.Database, before: dict[str, int | None]) -> int:
+    """Put each listing an import touched back as it was: its version before the import again, or hidden if
+    the import created it (history keeps every step). Returns how many were put back."""
+    undone = 0
+    for service_id, number in before.items():
+        if latest_version(db, service_id) == number:
+            continue  # this batch never ran, or it changed nothing
+        if number is not None:
+            old = version(db, service_id, number)
+            if old is not None:
+                publish_listing(db, old.record, SYSTEM, "restored")
+                undone += 1
+            continue
+        live = load_listing(db, service_id)
+        if live is not None and live.get("publication_status") != "archived":
+            live["publication_status"] = "archived"
+            publish_listing(db, live, SYSTEM, "archived")
+            undone += 1
+    return undone
 
 
 def export_services(db: sqlite_utils.Database, statuses: Iterable[str] | None = None) -> list[Record]:

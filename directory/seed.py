@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from directory.oruk import ImportReport, Progress, import_services
-from directory.translations import save_translation
+from directory.translations import KEY
 
 DEMO_FLAG = "demo_data"
 
@@ -33,11 +33,12 @@ def is_demo(db: sqlite_utils.Database) -> bool:
 
 
 def load_demo(db: sqlite_utils.Database, progress: Progress | None = None) -> ImportReport:
-    """Import the demonstration listings and flag the database as demonstration data."""
-    report = import_services(db, demo_records(), progress)
+    """Import the demonstration listings with their translations (published like any listing, so each has its
+    history), and flag the database as demonstration data."""
+    translated = demo_translations()
+    records = [{**record, KEY: translated[record["id"]]} if record["id"] in translated else record
+               for record in demo_records()]
+    report = import_services(db, records, progress)
     with db.atomic():
-        for service_id, languages in demo_translations().items():
-            for language, text in languages.items():
-                save_translation(db, service_id, language, text["name"], text["description"])
         db["meta"].insert({"key": DEMO_FLAG, "value": "1"}, replace=True)
     return report

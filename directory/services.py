@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -75,6 +76,19 @@ def save_service(db: sqlite_utils.Database, service: Record) -> None:
     """Insert or replace one service and everything nested in it. The caller owns the transaction."""
     _delete_owned(db, SERVICE, [service["id"]])
     _save(db, SERVICE, service, None)
+
+
+def prepare(record: Record) -> Record:
+    """A copy of the record with what it may leave implicit filled in, so the stored form is complete."""
+    prepared = copy.deepcopy(record)
+    prepared.setdefault("status", "active")
+    if "publication_status" not in prepared:
+        hidden = prepared["status"] in ("inactive", "defunct")
+        prepared["publication_status"] = "archived" if hidden else "published"
+    for sal in prepared.get("service_at_locations") or []:
+        if isinstance(sal.get("location"), dict):
+            sal["location_id"] = sal["location"]["id"]
+    return prepared
 
 
 def row_to_record(table: Table, row: dict[str, Any]) -> Record:

@@ -13,9 +13,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from directory.index import refresh_text_index
 from directory.services import Record, load_service
-from directory.store import bump_generation
 
 KEY = "translations"  # where a listing being edited carries its translations, beside the ORUK fields
 
@@ -43,21 +41,6 @@ def _fields(raw: str | None) -> dict[str, str]:
         return {}
     return {k: str(v).strip() for k, v in found.items() if k in FIELDS and str(v).strip()} \
         if isinstance(found, dict) else {}
-
-
-def save_translation(db: sqlite_utils.Database, service_id: str, language: str, name: str, description: str,
-                     fields: dict[str, str] | None = None) -> None:
-    """Add or replace one listing's text in one language; search sees it at once."""
-    with db.atomic():
-        db["service_translations"].insert(
-            {"service_id": service_id, "language": language, "name": name.strip(),
-             "description": description.strip(), "fields": json.dumps(_fields(json.dumps(fields or {})),
-                                                                      ensure_ascii=False),
-             "updated_at": datetime.now(UTC).isoformat(timespec="seconds")},
-            replace=True,
-        )
-        refresh_text_index(db, [service_id])
-        bump_generation(db, [service_id])
 
 
 def translations_of(db: sqlite_utils.Database, service_id: str) -> dict[str, Translation]:

@@ -11,8 +11,9 @@ from directory import corpus as corpora
 from directory.changes import archive, publish, unarchive
 from directory.embeddings import Embedder
 from directory.index import refresh_embeddings
+from directory.publishing import publish_translation
 from directory.store import bump_generation, generation
-from directory.translations import load_listing, save_translation
+from directory.translations import load_listing
 from tests.builders import service
 
 
@@ -42,7 +43,7 @@ def test_edits_archives_new_listings_and_translations_update_only_what_changed(
     publish(seeded_db, {**record, "name": "Zebra crossing helpers", "description": "Now on Saturdays too."},
             "editor", "edited", embedder)
     archive(seeded_db, hidden, "moderator")
-    save_translation(seeded_db, translated, "pl", "Pomoc", "Pomoc dla mieszkańców.")
+    publish_translation(seeded_db, translated, "pl", "Pomoc", "Pomoc dla mieszkańców.")
     publish(seeded_db, service("brand-new", "Aardvark art club", "Painting for adults, Tuesdays.", ("community-hubs",)),
             "editor", "created", embedder)
     refresh_embeddings(seeded_db, embedder)  # the new translation's embedding
@@ -83,7 +84,7 @@ def test_an_edit_in_place_replaces_that_listing_alone(seeded_db: sqlite_utils.Da
     record = load_listing(seeded_db, edited.id)
     publish(seeded_db, {**record, "description": "Now also on Saturday mornings, with an interpreter."}, "editor",
             "edited", embedder)
-    save_translation(seeded_db, edited.id, "so", "Caawimaad", "Caawimaad loogu talagalay dadka deggan.")
+    publish_translation(seeded_db, edited.id, "so", "Caawimaad", "Caawimaad loogu talagalay dadka deggan.")
     refresh_embeddings(seeded_db, embedder)
     after = corpora.corpus(seeded_db, embedder)
     _same(after, _full(seeded_db, embedder))

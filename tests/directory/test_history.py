@@ -9,7 +9,7 @@ import sqlite_utils
 
 from directory import changes, history, migrations, oruk, upkeep
 from directory.history import FieldChange, diff, flatten, record_version, version, versions
-from directory.services import load_service, save_service
+from directory.services import load_service, prepare, save_service
 from tests.builders import service
 
 CONTACT = {"id": "9a1c7a52-7d1e-4c55-a3a8-0c0e1f3b2a01", "name": "Jo", "email": "jo@example.org",
@@ -35,7 +35,7 @@ def _identifiers(value: object) -> set[str]:
 
 
 def test_every_field_gets_a_readable_label_and_identifiers_are_left_out() -> None:
-    flat = flatten(oruk.prepare(DEBT))
+    flat = flatten(prepare(DEBT))
     assert list(flat)[:3] == ["name", "description", "status"]
     assert flat["schedules 1: opens at"] == "09:00"
     assert flat["schedules 1: days"] == "MO,TU,WE,TH,FR"
@@ -82,7 +82,7 @@ def test_a_removed_field_is_shown_where_it_used_to_be() -> None:
 
 
 def test_a_new_listing_is_diffed_against_nothing() -> None:
-    record = oruk.prepare(DEBT)
+    record = prepare(DEBT)
     changed = diff(None, record)
     assert changed[0] == FieldChange("publication status", None, "published")
     assert [(c.field, c.after) for c in changed[1:]] == list(flatten(record).items())
@@ -140,7 +140,7 @@ def test_nothing_is_ever_deleted_from_history(db) -> None:  # noqa: ANN001
 def test_listings_already_there_when_history_began_get_a_first_version(tmp_path: Path) -> None:
     old = sqlite_utils.Database(tmp_path / "before-history.db")
     migrations.migrate(old, upto=6)
-    save_service(old, oruk.prepare(DEBT))
+    save_service(old, prepare(DEBT))
     assert 7 in migrations.migrate(old)
     assert upkeep.after_upgrade(old) == ["a first history version for 1 listings", "word index rebuilt"]
     assert upkeep.after_upgrade(old) == []

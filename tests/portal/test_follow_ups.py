@@ -13,9 +13,9 @@ import time_machine
 from fastapi.testclient import TestClient
 
 from directory.corpus import corpus
+from directory.publishing import publish_translation
 from directory.schedules import weekly
 from directory.store import open_db
-from directory.translations import save_translation
 from portal import follow_ups, opening_times
 from portal.i18n import translator
 from tests.portal.pages import reset_link
@@ -153,7 +153,7 @@ def test_how_to_get_there_is_the_editors_note_in_the_residents_language_where_th
     polish = _send(client, "jak tam dojechać", "pl")
     assert "Next to Catford Bridge station." in polish and "(po angielsku)" in polish  # not yet translated
     db = open_db(seeded_path)
-    save_translation(db, CATFORD_FOOD_BANK, "pl", "Bank żywności w Catford", "Żywność na trzy dni.",
+    publish_translation(db, CATFORD_FOOD_BANK, "pl", "Bank żywności w Catford", "Żywność na trzy dni.",
                      {"transportation": "Obok stacji Catford Bridge."})
     polish = _send(client, "jak tam dojechać", "pl")
     assert "Obok stacji Catford Bridge." in polish and "Next to Catford Bridge station." not in polish

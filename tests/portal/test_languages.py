@@ -6,8 +6,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from directory.publishing import publish_translation
 from directory.store import open_db
-from directory.translations import save_translation
 from portal.languages import LANGUAGES, choose, from_accept_language
 from tests.portal.pages import listing_links, set_last_reviewed
 
@@ -79,7 +79,7 @@ def test_a_translated_listing_shows_in_the_language_and_others_say_they_are_in_e
     rows = db.execute("select id from services where publication_status='published' "
                       "and id not in (select service_id from service_translations) limit 2").fetchall()
     translated, untranslated = rows[0][0], rows[1][0]
-    save_translation(db, translated, "tr", "Deneme hizmeti", "Türkçe açıklama. İkinci cümle.")
+    publish_translation(db, translated, "tr", "Deneme hizmeti", "Türkçe açıklama. İkinci cümle.")
     db.close()
     page = client.get(f"/tr/services/{translated}").text
     assert "Deneme hizmeti" in page and "Türkçe açıklama" in page

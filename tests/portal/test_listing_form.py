@@ -5,7 +5,7 @@ import pytest
 
 from directory import seed
 from directory.history import diff
-from directory.oruk import prepare
+from directory.services import prepare
 from portal import listing_form
 
 

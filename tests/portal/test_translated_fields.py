@@ -7,15 +7,16 @@ from __future__ import annotations
 import sqlite_utils
 from fastapi.testclient import TestClient
 
+from directory.publishing import publish_translation
 from directory.search import SearchQuery, search
-from directory.translations import save_translation, translations_of
+from directory.translations import translations_of
 
 CATFORD_FOOD_BANK = "7d8d757b-6e46-575a-8d1f-25e26ec743a2"  # for "People referred with a food bank voucher."
 
 
 def test_a_translated_listing_shows_every_translated_text_and_marks_what_is_still_english(
         client: TestClient, seeded_db: sqlite_utils.Database) -> None:
-    save_translation(seeded_db, CATFORD_FOOD_BANK, "pl", "Bank żywności w Catford", "Żywność na trzy dni.",
+    publish_translation(seeded_db, CATFORD_FOOD_BANK, "pl", "Bank żywności w Catford", "Żywność na trzy dni.",
                      {"how_to_start": "Przyjdź z talonem na żywność.", "access": "Wejście bez schodów."})
     page = client.get(f"/pl/services/{CATFORD_FOOD_BANK}").text
     assert "Przyjdź z talonem na żywność." in page and "Wejście bez schodów." in page
@@ -24,14 +25,14 @@ def test_a_translated_listing_shows_every_translated_text_and_marks_what_is_stil
 
 
 def test_words_from_a_translated_field_find_the_listing(seeded_db: sqlite_utils.Database) -> None:
-    save_translation(seeded_db, CATFORD_FOOD_BANK, "pl", "Bank żywności w Catford", "Żywność na trzy dni.",
+    publish_translation(seeded_db, CATFORD_FOOD_BANK, "pl", "Bank żywności w Catford", "Żywność na trzy dni.",
                      {"access": "Wejście bez schodów, pętla indukcyjna."})
     found = search(seeded_db, SearchQuery(text="pętla indukcyjna", query_language="pl"), None)
     assert CATFORD_FOOD_BANK in [hit.listing.id for hit in found.hits]
 
 
 def test_only_known_texts_are_kept_and_blank_ones_are_dropped(seeded_db: sqlite_utils.Database) -> None:
-    save_translation(seeded_db, CATFORD_FOOD_BANK, "ar", "بنك الطعام", "طعام", {"fees": " مجاني ", "access": "  ",
+    publish_translation(seeded_db, CATFORD_FOOD_BANK, "ar", "بنك الطعام", "طعام", {"fees": " مجاني ", "access": "  ",
                                                                             "password": "x"})
     assert translations_of(seeded_db, CATFORD_FOOD_BANK)["ar"].fields == {"fees": "مجاني"}
 
@@ -40,7 +41,7 @@ def test_how_to_get_there_shows_in_english_until_an_editor_translates_it(
         client: TestClient, seeded_db: sqlite_utils.Database) -> None:
     english = client.get(f"/ar/services/{CATFORD_FOOD_BANK}").text
     assert '<span lang="en" dir="ltr">Next to Catford Bridge station.' in english
-    save_translation(seeded_db, CATFORD_FOOD_BANK, "ar", "بنك الطعام في كاتفورد", "طعام لثلاثة أيام.",
+    publish_translation(seeded_db, CATFORD_FOOD_BANK, "ar", "بنك الطعام في كاتفورد", "طعام لثلاثة أيام.",
                      {"transportation": "بجانب محطة كاتفورد بريدج."})
     translated = client.get(f"/ar/services/{CATFORD_FOOD_BANK}").text
     assert "بجانب محطة كاتفورد بريدج." in translated and "Next to Catford Bridge station." not in translated

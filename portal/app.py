@@ -18,6 +18,7 @@ from directory.corpus import corpus
 from directory.embeddings import shared_embedder
 from directory.store import open_db
 from portal import errors
+from portal.metrics import RequestTimer
 from portal.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from portal.routes import (
     account_pages,
@@ -25,8 +26,10 @@ from portal.routes import (
     api,
     chat_pages,
     health,
+    import_pages,
     info_pages,
     insight_pages,
+    job_pages,
     kiosk_pages,
     listings,
     manage_pages,
@@ -46,7 +49,7 @@ SESSION_COOKIE = "portal_session"
 ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.router, info_pages.router,
            chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router, manage_pages.router,
            moderation_pages.router, insight_pages.router, survey_pages.router,
-           survey_staff_pages.router, health.router)
+           survey_staff_pages.router, job_pages.router, import_pages.router, health.router)
 
 
 class UnsafeSettings(RuntimeError):
@@ -84,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.search_log = SearchLogWriter(settings.db, enabled=settings.log_searches)
     with closing(open_db(settings.db)) as db:  # the session key lives beside the database, so make its folder now
         survey_store.purge_expired(db)  # answers are kept for as long as the consent statement says, no longer
+    app.add_middleware(RequestTimer)  # innermost, so it sees the route the router matched (after /pl/ is taken off)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"], allow_headers=["*"])
     app.add_middleware(SessionMiddleware, secret_key=settings.session_secret(), session_cookie=SESSION_COOKIE,
                        max_age=None, same_site="lax", https_only=settings.https)

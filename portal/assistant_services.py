@@ -24,7 +24,7 @@ STARTUP_TIMEOUT_S = 180.0
 GRACE_S = 10.0
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child before exec: on Linux, be sent SIGTERM when the portal goes, however it goes.
 
     uvicorn ends a SIGTERM'd server by re-raising the signal, so the portal's own clean-up never runs;
@@ -73,7 +73,7 @@ class AssistantServices:
         for name, command in commands.items():
             with (log_dir / f"{name}.log").open("ab") as log:
                 self.processes.append(subprocess.Popen(command, cwd=self.bot_dir, env=env, stdout=log,
-                                                       stderr=subprocess.STDOUT, preexec_fn=_die_with_parent))
+                                                       stderr=subprocess.STDOUT, preexec_fn=die_with_parent))
         self._wait_until_up()
 
     def _wait_until_up(self) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
+import shutil
 import sqlite3
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -114,12 +117,18 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (one per core is a good start).")] = 1,
     assistant: Annotated[bool, typer.Option(help="Also start the Rasa assistant and its action server.")] = False,
+    worker_process: Annotated[bool, typer.Option("--worker/--no-worker",
+                                                 help="Start the background worker with the portal.")] = True,
 ) -> None:
-    """Serve the portal and the API (and, with --assistant, the signposting assistant)."""
-    from portal.assistant_services import AssistantServices, AssistantUnavailable
-
+    """Serve the portal and the API with its background worker (and, with --assistant, the signposting
+    assistant); stopping it stops them all."""
     settings = Settings(db=database_path(db), host=host, port=port)
     _refuse_unsafe(settings)
+    _metrics_folder(settings)  # before anything loads prometheus_client, in this process or those it starts
+    from portal.assistant_services import AssistantServices, AssistantUnavailable
+
+    open_db(settings.db).close()  # migrated once, before the web processes and the worker open it
+    background = _start_worker(settings) if worker_process else None
     services = AssistantServices(portal_url=f"http://127.0.0.1:{port}")
     if assistant:
         out.print("Starting the assistant (Rasa takes about a minute to load)...")
@@ -135,6 +144,36 @@ def serve(
         _run_portal(settings, workers)
     finally:
         services.stop()
+        if background is not None:
+            _stop_worker(background)
+
+
+def _metrics_folder(settings: Settings) -> None:
+    """Where every process of this portal writes its metrics for /metrics to add up, emptied for a fresh start."""
+    folder = settings.db.parent / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
+def _start_worker(settings: Settings) -> subprocess.Popen:
+    """The worker, told to stop when this process goes however it goes (uvicorn ends a SIGTERM'd server by
+    re-raising the signal, so `_stop_worker` does not always get to run)."""
+    from portal.assistant_services import die_with_parent
+
+    out.print("Starting the background worker.")
+    return subprocess.Popen([sys.executable, "-m", "portal.cli", "worker", "--db", str(settings.db)],
+                            stdout=subprocess.DEVNULL, preexec_fn=die_with_parent)
+
+
+def _stop_worker(process: subprocess.Popen) -> None:
+    """SIGTERM lets the job in hand finish its step; one interrupted is run again when the worker next starts."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _refuse_unsafe(settings: Settings) -> None:
@@ -165,23 +204,43 @@ def _run_portal(settings: Settings, workers: int) -> None:
 @directory_app.command("import")
 def import_(file: Annotated[Path, typer.Argument(help="An Open Referral UK JSON feed (3.0 or 1.x).")],
             db: DbOption = None) -> None:
-    """Import an Open Referral UK feed: all records or none."""
+    """Import an Open Referral UK feed: all records or none, a batch at a time while the portal keeps running.
+
+    It runs as a job, here and now: if it is stopped part-way (even by kill -9), the worker puts back what it
+    wrote and runs it again when it next starts."""
+    from portal import job_kinds, job_records
+
     try:
         records = oruk.read_feed_file(file)
     except oruk.FeedError as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from error
-    database = open_db(db)
-    try:
-        with _progress("Importing listings", len(records)) as advance:
-            report = oruk.import_services(database, records, advance)
-    except oruk.ImportRejected as rejected:
-        err.print(f"[red]{rejected}[/red]", highlight=False)
-        raise typer.Exit(1) from rejected
-    out.print(f"Imported {report.created + report.updated} listings "
-              f"({report.created} new, {report.updated} updated) into {database_path(db)}.")
-    embedded = _embed(database)
-    out.print(f"Embedded {embedded} changed listings.")
+    settings = Settings(db=database_path(db))
+    database = open_db(settings.db)
+    kept = settings.db.parent / "imports" / f"feed-{secrets.token_hex(8)}.json"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(file, kept)  # the job's own copy, which it removes once imported
+    job_id = job_records.create(database, job_kinds.IMPORT, "directory", {"file": str(kept)}, "command line")
+    out.print(f"Importing {len(records)} listings...")
+    job_kinds.run(settings, job_id)
+    job = job_records.get(database, job_id)
+    if job is None or job.status != job_records.DONE:
+        err.print(f"[red]{job.error if job else 'The import did not finish.'}[/red]", highlight=False)
+        raise typer.Exit(1)
+    created, updated = job.result["created"], job.result["updated"]
+    out.print(f"Imported {created + updated} listings ({created} new, {updated} updated) into {settings.db}.")
+    out.print(f"Embedded {job.result['embedded']} changed listings.")
+
+
+@app.command()
+def worker(db: DbOption = None) -> None:
+    """Run the background worker (themes, imports, reindexing, mail) until stopped; `portal serve` starts one."""
+    from portal.job_queue import job_queue
+
+    settings = Settings(db=database_path(db))
+    open_db(settings.db).close()  # migrated before the first job
+    out.print(f"Worker for {settings.db}: waiting for jobs.")
+    job_queue(settings).serve()
 
 
 @directory_app.command("export")

@@ -20,13 +20,14 @@ from directory.crisis import sounds_like_crisis
 from directory.embeddings import Embedder
 from directory.messages import N_
 from directory.schedules import london_now, london_today
-from directory.search import SearchQuery, search
+from directory.search import SearchQuery
 from directory.text import clean
 from directory.words import letters
 from portal import assistant, follow_ups, listing_facts, opening_times, transcripts
 from portal.assistant import Reply
 from portal.dependencies import Db
 from portal.i18n import Translator, translator
+from portal.metrics import measured_search
 from portal.templating import safe_next, url
 
 MESSAGE_MAX = 500
@@ -64,7 +65,8 @@ def _words(message: str) -> str:
 
 
 def _from_directory(db: Db, embedder: Embedder | None, text: str, settings: Any) -> list[Reply]:
-    found = search(db, SearchQuery(text=_words(text), limit=3), embedder) if _words(text).strip() else None
+    words = _words(text)
+    found = measured_search("assistant", db, SearchQuery(text=words, limit=3), embedder) if words.strip() else None
     if not found or not found.hits:
         return [Reply(say=NOTHING, params={"phone": settings.help_phone})]
     return [Reply(say=UNAVAILABLE, listings=[{"id": h.listing.id, "today": None} for h in found.hits])]

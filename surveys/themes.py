@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +25,7 @@ from surveys.redaction import redact
 # found themes as well as the first 200 did (bench/results.md), in 70% of the time.
 MAX_CHARS = 64
 MAX_THEMES = 30
+PROGRESS_EVERY = 32  # answers embedded between reports of how far theming has got
 QUOTES = 3
 LABEL_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -66,11 +67,18 @@ def prepare(text: str) -> str:
     return cut if len(cut) >= MAX_CHARS // 2 else tidy[:MAX_CHARS]
 
 
-def embed(texts: Sequence[str], embedder: Embedder) -> np.ndarray:
-    """One vector per answer; identical answers ("Nothing", "No") are embedded once."""
+def embed(texts: Sequence[str], embedder: Embedder,
+          progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """One vector per answer; identical answers ("Nothing", "No") are embedded once. `progress(done, total)`
+    hears after each few dozen, so the page that asked can say how far it has got."""
     prepared = [prepare(t) for t in texts]
     unique = sorted(set(prepared))
-    vectors = embedder.embed_queries(unique) if unique else np.zeros((0, embedder.dim), dtype=np.float32)
+    parts = []
+    for start in range(0, len(unique), PROGRESS_EVERY):
+        parts.append(embedder.embed_queries(unique[start:start + PROGRESS_EVERY]))
+        if progress:
+            progress(min(start + PROGRESS_EVERY, len(unique)), len(unique))
+    vectors = np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
     row = {text: i for i, text in enumerate(unique)}
     return vectors[[row[t] for t in prepared]] if prepared else vectors
 

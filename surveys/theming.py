@@ -9,6 +9,7 @@ split themes survive any number of re-runs.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from surveys import themes
 # Cosine similarity to a theme's centre at which a new answer joins it. e5 vectors of unrelated answers still
 # score 0.80-0.87, and answers on one theme 0.92-0.96 (tests/surveys/test_theming.py), so the bar is high.
 JOIN = 0.90
+Progress = Callable[[int, int], None]
 LABEL_LIMIT = 80
 
 
@@ -49,13 +51,13 @@ def _answers(db: sqlite_utils.Database, question_id: str) -> list[tuple[int, str
 
 
 def _vectors(db: sqlite_utils.Database, question_id: str, ids: list[int], embedder: Embedder,
-             texts: dict[int, str]) -> np.ndarray:
+             texts: dict[int, str], progress: Progress | None = None) -> np.ndarray:
     """Each answer's vector, embedding (and keeping) only those not embedded before."""
     stored = {r: np.frombuffer(v, dtype=np.float32) for r, v in db.execute(
         "select response_id, vector from survey_answer_vectors where question_id = ?", [question_id])}
     missing = [i for i in ids if i not in stored]
     if missing:
-        fresh = themes.embed([texts[i] for i in missing], embedder)
+        fresh = themes.embed([texts[i] for i in missing], embedder, progress)
         db["survey_answer_vectors"].insert_all(
             [{"response_id": i, "question_id": question_id, "vector": v.astype(np.float32).tobytes()}
              for i, v in zip(missing, fresh, strict=True)], replace=True)
@@ -79,8 +81,10 @@ def _new_theme(db: sqlite_utils.Database, survey_id: str, question_id: str, cent
         "merged_into": None, "created_at": _now()}).last_pk)
 
 
-def run(db: sqlite_utils.Database, survey_id: str, question_id: str, embedder: Embedder) -> int:
-    """Place every answer without a theme; returns how many were placed now."""
+def run(db: sqlite_utils.Database, survey_id: str, question_id: str, embedder: Embedder,
+        progress: Progress | None = None) -> int:
+    """Place every answer without a theme; returns how many were placed now. `progress(done, total)` hears how
+    many answers are embedded so far (the long part)."""
     answers = _answers(db, question_id)
     texts = dict(answers)
     placed = {r for (r,) in db.execute("select response_id from survey_theme_members where question_id = ?",
@@ -88,7 +92,7 @@ def run(db: sqlite_utils.Database, survey_id: str, question_id: str, embedder: E
     waiting = [r for r, _ in answers if r not in placed]
     if not waiting:
         return 0
-    vectors = _vectors(db, question_id, waiting, embedder, texts)
+    vectors = _vectors(db, question_id, waiting, embedder, texts, progress)
     live = _live_themes(db, question_id)
     with db.atomic():
         leftover = list(range(len(waiting)))

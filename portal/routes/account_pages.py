@@ -6,24 +6,22 @@ about the session before signing in is any use after it.
 
 from __future__ import annotations
 
-from contextlib import closing
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from accounts import sessions, throttle, tokens, users
 from accounts.tokens import TokenError
 from accounts.users import AccountError, AccountProblems, User
 from directory.messages import N_, ResidentError
-from directory.store import open_db
 from portal import mail
 from portal.auth import SESSION_KEY, allow
 from portal.csrf import require_csrf
 from portal.dependencies import Db, client_address
 from portal.form_errors import by_field
-from portal.i18n import Translator
-from portal.settings import Settings
+from portal.job_kinds import PASSWORD_RESET
+from portal.job_queue import job_queue
 from portal.templating import render, request_translator, safe_next, url
 
 router = APIRouter(include_in_schema=False)
@@ -184,7 +182,7 @@ RESETS_PER_ACCOUNT = 3  # ...and for one email address, so nobody's inbox is flo
 
 
 @router.post("/account/forgot-password", dependencies=[Depends(require_csrf)])
-def forgot(request: Request, db: Db, background: BackgroundTasks, email: Text = "") -> Response:
+def forgot(request: Request, db: Db, email: Text = "") -> Response:
     problems = users.check_email(email)
     if problems:
         return _form(request, db, "account/forgot.html", problems, email=email)
@@ -196,8 +194,9 @@ def forgot(request: Request, db: Db, background: BackgroundTasks, email: Text = 
             "You have asked several times just now. Wait a few minutes, then try again."))], email=email)
     if throttle.form_allowed(db, throttle.form_key(secret, "reset-account", users.normalise_email(email)),
                              RESETS_PER_ACCOUNT):
-        # Looked up and sent after the answer, so the answer takes as long whether or not there is an account.
-        background.add_task(_send_reset, settings, email, request_translator(request))
+        # Looked up and sent by the worker, so the answer takes as long whether or not there is an account.
+        job_queue(settings).submit(PASSWORD_RESET, "", {"email": email, "language": request_translator(request).code},
+                                   "")
     # The same answer whether or not there is an account, so the page cannot be used to find staff emails.
     message = (N_("If there is an account for this email address, we have sent it a link to reset the password.")
                if mail.configured(settings) else
@@ -206,14 +205,3 @@ def forgot(request: Request, db: Db, background: BackgroundTasks, email: Text = 
     return render(request, db, "account/message.html", heading=N_("Check your email"), message=message)
 
 
-def _send_reset(settings: Settings, email: str, t: Translator) -> None:
-    """A reset link for a staff email address, by email, or, with no mail set up, a request an administrator sees."""
-    with closing(open_db(settings.db)) as db:
-        user = users.by_email(db, email)
-        if user and mail.configured(settings):
-            raw = tokens.issue(db, tokens.RESET, by=user.id, user_id=user.id)
-            mail.send(settings, user.email, t.gettext("Reset your password"),
-                      t.gettext("Use this link within 24 hours to choose a new password:") + "\n\n"
-                      + settings.link(f"/account/reset/{raw}"))
-        elif user:
-            tokens.request_reset(db, user.id)

@@ -19,6 +19,8 @@ from portal.auth import allow
 from portal.csrf import require_csrf
 from portal.dependencies import Db
 from portal.form_errors import by_field
+from portal.job_kinds import MAIL
+from portal.job_queue import job_queue
 from portal.templating import render, request_translator, url
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(allow(ADMIN))])
@@ -85,11 +87,14 @@ def set_publishing(request: Request, db: Db, organization_id: str, publishes_dir
 
 
 def _link_page(request: Request, db: Db, heading: str, who: str, path: str, subject: str, intro: str) -> Response:
-    """Email the link when we can; show it either way, so the administrator can pass it on."""
+    """Email the link when we can (the worker sends it); show it either way, so the administrator can pass it on."""
     settings = request.app.state.settings
     t = request_translator(request)
     link = settings.link(path)
-    emailed = mail.send(settings, who, t.gettext(subject), t.gettext(intro) + "\n\n" + link)
+    emailed = mail.configured(settings)
+    if emailed:
+        job_queue(settings).submit(MAIL, "", {"to": who, "subject": t.gettext(subject),
+                                              "body": t.gettext(intro) + "\n\n" + link}, "")
     return render(request, db, "admin/link.html", heading=heading, who=who, link=link, emailed=emailed)
 
 

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from directory.embeddings import Embedder
 from directory.postcodes import PostcodeError
 from directory.schema import LOCATION, ORGANIZATION, SERVICE, SERVICE_AT_LOCATION, TAXONOMY, TAXONOMY_TERM
-from directory.search import SearchInputError, SearchQuery, search
+from directory.search import SearchInputError, SearchQuery
 from directory.services import load_service, row_to_record
 from portal import languages
 from portal.dependencies import get_db, get_embedder
+from portal.metrics import measured_search
 
 router = APIRouter(prefix="/api/v1", tags=["Open Referral UK 3.0"], responses={
     400: {"description": "A parameter is not valid: too long, out of range or not understood. `detail` says which "
@@ -105,7 +106,7 @@ def list_services(
         limit=per_page, offset=(page - 1) * per_page, query_language=lang if lang in languages.CODES else None,
     )
     try:
-        results = search(db, query, embedder)
+        results = measured_search("api", db, query, embedder)
     except (SearchInputError, PostcodeError) as error:
         raise HTTPException(status_code=400, detail=str(error)) from error
     request.app.state.search_log.add(

@@ -18,7 +18,7 @@ from directory.embeddings import Embedder
 from directory.messages import N_
 from directory.postcodes import PostcodeError
 from directory.schedules import london_now
-from directory.search import SearchInputError, SearchQuery, search
+from directory.search import SearchInputError, SearchQuery
 from directory.services import load_service
 from directory.taxonomy import category_by_code
 from portal import assistant, conversation, listing_facts, opening_times, shortlist, transcripts
@@ -27,6 +27,7 @@ from portal.csrf import KIOSK_RESET, has_purpose_token, require_csrf
 from portal.dependencies import Db, get_embedder
 from portal.i18n import translator
 from portal.languages import LANGUAGES
+from portal.metrics import measured_search
 from portal.routes import listings
 from portal.routes.shortlist_pages import share_context
 from portal.templating import render, request_translator, url
@@ -113,10 +114,11 @@ def more(request: Request, db: Db, embedder: Model, q: Annotated[str, Query(max_
     query = SearchQuery(text=q, categories=[category] if category else [], postcode=postcode or None, limit=10,
                         query_language=t.code)
     try:
-        found = search(db, query, embedder)
+        found = measured_search("kiosk", db, query, embedder)
     except (SearchInputError, PostcodeError):
-        found = search(db, SearchQuery(text=q, categories=[category] if category_by_code(category) else [],
-                                       limit=10, query_language=t.code), embedder)
+        plain = SearchQuery(text=q, categories=[category] if category_by_code(category) else [], limit=10,
+                            query_language=t.code)
+        found = measured_search("kiosk", db, plain, embedder)
     ids = [hit.listing.id for hit in found.hits]
     _may_open(request, ids)
     return render(request, db, "kiosk/results.html", kiosk=True, hits=found.hits, total=found.total,

@@ -12,10 +12,11 @@ from directory.corpus import corpus
 from directory.embeddings import Embedder
 from directory.messages import N_
 from directory.postcodes import PostcodeError
-from directory.search import SearchInputError, SearchQuery, search
+from directory.search import SearchInputError, SearchQuery
 from directory.taxonomy import CATEGORIES, NEIGHBOURHOODS
 from portal import shortlist
 from portal.dependencies import Db, get_embedder
+from portal.metrics import measured_search
 from portal.templating import current_url, render, request_translator, url
 
 router = APIRouter(include_in_schema=False)
@@ -69,7 +70,7 @@ def results(
             limit=PER_PAGE, offset=(current_page - 1) * PER_PAGE, query_language=t.code,
             sort="distance" if sort == "nearest" else "relevance",
         )
-        found = search(db, query, embedder)
+        found = measured_search("pages", db, query, embedder)
     except PostcodeError as error:
         problem, problem_field = t.error(error), "postcode"
     except SearchInputError as error:

@@ -12,11 +12,15 @@ from accounts.users import ADMIN, ENGAGEMENT_LEAD, User
 from directory.embeddings import Embedder
 from directory.messages import N_, FieldError, ResidentError
 from directory.schedules import london_today
+from portal import job_records
 from portal.auth import allow
 from portal.csrf import require_csrf
 from portal.dependencies import Db, get_embedder, row_number
 from portal.form_errors import by_field
+from portal.job_kinds import THEMES
+from portal.job_queue import job_queue
 from portal.languages import LANGUAGES
+from portal.routes.job_pages import status_values
 from portal.shortlist import qr_svg
 from portal.templating import render, request_translator, url
 from surveys import editing, exports, pdf, report, results, store, theming
@@ -224,19 +228,34 @@ def results_page(request: Request, db: Db, survey_id: str) -> Response:
             shown, _ = suppress_counts({t.id: t.size for t in saved})  # the sizes add up to the answers given
             themed[q.id] = [(t, shown[t.id]) for t in saved]
     waiting = {q.id: store.unthemed(db, q.id) for q in survey.questions if q.kind == TEXT}
+    jobs = {q.id: _theming_job(db, q.id) for q in survey.questions if q.kind == TEXT}
     return render(request, db, "surveys/manage/results.html", survey=survey, results=results.survey_results(db, survey),
-                  total=results.responses(db, survey_id), themed=themed, waiting=waiting)
+                  total=results.responses(db, survey_id), themed=themed, waiting=waiting,
+                  jobs={q: status_values(request, job) for q, job in jobs.items() if job})
+
+
+def _theming_job(db: Db, question_id: str) -> job_records.Job | None:
+    """The question's latest theming job while it is worth showing: running, failed, or finished this hour."""
+    job = job_records.latest(db, THEMES, question_id)
+    if job is None or job.status != job_records.DONE:
+        return job
+    finished = datetime.fromisoformat(job.finished_at or job.created_at)
+    return job if (datetime.now(UTC) - finished).total_seconds() < 3600 else None
 
 
 @router.post(f"{BASE}/{{survey_id}}/themes/{{question_id}}/run", dependencies=CSRF)
-def run_themes(request: Request, db: Db, embedder: Model, survey_id: str, question_id: str) -> Response:
+def run_themes(request: Request, db: Db, lead: Lead, survey_id: str, question_id: str) -> Response:
+    """Themes are found by the worker (embedding hundreds of answers takes a while); the answers page shows how
+    far it has got. A question already being themed is not queued twice."""
     survey = _survey(db, survey_id)
     if survey.question(question_id) is None or survey.question(question_id).kind != TEXT:
         raise HTTPException(status_code=404, detail="question")
-    if embedder is None:
-        raise HTTPException(status_code=503, detail="model")
-    theming.run(db, survey_id, question_id, embedder)
-    return RedirectResponse(url(request, f"{BASE}/{survey_id}/themes/{question_id}"), status_code=303)
+    current = job_records.latest(db, THEMES, question_id)
+    if current is None or current.finished:
+        job_queue(request.app.state.settings).submit(
+            THEMES, question_id, {"survey_id": survey_id, "question_id": question_id}, lead.id)
+    return RedirectResponse(url(request, f"{BASE}/{survey_id}/results") + f"#question-{question_id}",
+                            status_code=303)
 
 
 def _themes_page(request: Request, db: Db, survey: store.Survey, question_id: str,

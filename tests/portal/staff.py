@@ -65,3 +65,10 @@ def staff(db: sqlite_utils.Database) -> dict[str, users.User]:
     users.add_membership(db, made["editor_a"].id, org_a)
     users.add_membership(db, made["editor_b"].id, org_b)
     return {name: users.get(db, person.id) for name, person in made.items()}
+
+
+def run_jobs(client: TestClient) -> int:
+    """Do what the worker would: run every job the pages queued, here and now. Returns how many ran."""
+    from portal.job_queue import job_queue
+
+    return job_queue(client.app.state.settings).work_waiting()

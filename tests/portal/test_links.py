@@ -18,7 +18,7 @@ from portal.cli import app as cli
 from portal.settings import Settings
 from tests.portal.conftest import PUBLIC_URL
 from tests.portal.pages import csrf_token, listing_links
-from tests.portal.staff import PASSWORD, sign_in, token
+from tests.portal.staff import PASSWORD, run_jobs, sign_in, token
 
 EVIL = {"Host": "evil.example"}
 
@@ -41,6 +41,7 @@ def test_a_password_reset_asked_for_under_another_host_is_still_linked_to_the_po
     users.create(sqlite_utils.Database(seeded_path), "staff@example.org", "Sam Staff", PASSWORD, users.MODERATOR)
     form = token(client, "/account/forgot-password")
     client.post("/account/forgot-password", data={"csrf_token": form, "email": "staff@example.org"}, headers=EVIL)
+    run_jobs(client)
     [body] = _bodies(handler)
     assert re.search(rf"{re.escape(PUBLIC_URL)}/account/reset/[\w-]+", body)
     assert "evil.example" not in body
@@ -55,6 +56,7 @@ def test_an_invitation_made_under_another_host_is_still_linked_to_the_portal(mai
     form = token(client, f"/admin/organisations/{org}")
     page = client.post(f"/admin/organisations/{org}/invitations", headers=EVIL,
                        data={"csrf_token": form, "email": "helper@example.org"}).text
+    run_jobs(client)
     assert "evil.example" not in page and "evil.example" not in _bodies(handler)[0]
     assert f"{PUBLIC_URL}/account/invitation/" in _bodies(handler)[0]
 

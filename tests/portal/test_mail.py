@@ -9,9 +9,12 @@ from fastapi.testclient import TestClient
 
 from accounts import users
 from directory import organisations
+from portal import job_records
 from portal.app import create_app
+from portal.job_kinds import MAIL, PASSWORD_RESET
+from portal.job_queue import job_queue
 from portal.settings import Settings
-from tests.portal.staff import PASSWORD, post, sign_in
+from tests.portal.staff import PASSWORD, post, run_jobs, sign_in
 
 
 def test_an_invitation_is_emailed_when_smtp_is_set_up(seeded_path, inbox) -> None:
@@ -25,8 +28,12 @@ def test_an_invitation_is_emailed_when_smtp_is_set_up(seeded_path, inbox) -> Non
         sign_in(client, admin.email)
         page = post(client, f"/admin/organisations/{org}/invitations", f"/admin/organisations/{org}",
                     email="helper@example.org")
-    assert "We have emailed this link to helper@example.org" in page.text
+        assert not handler.messages  # the worker sends it, after the page has answered
+        assert run_jobs(client) == 1
+    assert "An email with this link is on its way to helper@example.org" in page.text
     assert len(handler.messages) == 1
+    [job] = job_records.recent(db, MAIL)
+    assert job.status == job_records.DONE and job.params == {}  # no address or link left behind
     body = handler.messages[0].decode()
     assert "To: helper@example.org" in body
     assert re.search(r"https://directory\.example\.org/account/invitation/[\w-]+", body)
@@ -92,7 +99,29 @@ def test_forgotten_password_mail_is_sent_after_the_answer_and_asking_is_rate_lim
     with TestClient(create_app(settings)) as client:
         asked = [post(client, "/account/forgot-password", "/account/forgot-password", email=email)
                  for email in ["ed@example.org"] * 4 + ["nobody@example.org", "ed@example.org"]]
+        assert not handler.messages  # nothing is looked up or sent while the person waits
+        run_jobs(client)
     pages = [re.sub(r'name="csrf_token" value="[^"]+"', "", a.text) for a in asked]
     assert all(a.status_code == 200 for a in asked[:5]) and len(set(pages[:5])) == 1  # the same for everyone
     assert len(handler.messages) == 3  # at most three links for one account in ten minutes
     assert asked[5].status_code == 400 and "Wait a few minutes" in asked[5].text  # six from one address
+
+
+def test_mail_the_server_refuses_is_a_failed_job_that_can_be_tried_again(seeded_path, inbox) -> None:
+    handler, port = inbox
+    down = Settings(db=seeded_path, secret_key="x", smtp_host="127.0.0.1", smtp_port=1, smtp_starttls=False,
+                    public_url="https://directory.example.org")
+    db = sqlite_utils.Database(seeded_path)
+    users.create(db, "ed@example.org", "Ed Itor", PASSWORD, users.EDITOR)
+    with TestClient(create_app(down)) as client:
+        post(client, "/account/forgot-password", "/account/forgot-password", email="ed@example.org")
+        run_jobs(client)
+    [job] = job_records.recent(db, PASSWORD_RESET)
+    assert job.status == job_records.FAILED and "mail server did not take the message" in job.error
+    assert "ed@example.org" not in job.error
+    up = Settings(**{**down.model_dump(), "smtp_port": port})
+    with TestClient(create_app(up)) as client:
+        assert job_queue(up).retry(job.id)
+        run_jobs(client)
+    assert job_records.get(db, job.id).status == job_records.DONE and len(handler.messages) == 1
+    assert job_records.get(db, job.id).params == {}

@@ -272,10 +272,36 @@ def test_portal_serve_listens_on_loopback_and_answers(seeded_path: Path) -> None
     try:
         response = httpx.get(f"http://127.0.0.1:{port}/api/v1/services", params={"text": "food bank"})
         assert response.status_code == 200 and response.json()["total_items"] > 0
+        worker = _worker_pid(seeded_path)
+        assert httpx.get(f"http://127.0.0.1:{port}/readyz").json()["checks"]["worker"]["ok"]
+        assert os.getpriority(os.PRIO_PROCESS, worker) > os.getpriority(os.PRIO_PROCESS, server.pid)  # searches first
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]
     assert f"http://127.0.0.1:{port}/" in output
+    _gone(worker)  # the worker stops with the portal, however the portal stops
+
+
+def _worker_pid(db: Path) -> int:
+    """The worker `portal serve` started, once it has written its pid file."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            return int(db.with_name(db.stem + ".worker.pid").read_text())
+        except (FileNotFoundError, ValueError):
+            time.sleep(0.2)
+    pytest.fail("the worker did not start within 30 s")
+
+
+def _gone(pid: int) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    pytest.fail(f"the worker (pid {pid}) outlived the portal")
 
 
 def _sign_in_failures(port: int, count: int) -> str:

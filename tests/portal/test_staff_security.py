@@ -17,7 +17,9 @@ from fastapi.testclient import TestClient
 from accounts import tokens, users
 from directory import changes, organisations, reports
 from directory.translations import load_listing
+from portal import job_records
 from portal.app import ROUTERS
+from portal.job_kinds import THEMES
 from surveys import store as survey_store
 from surveys.questions import TEXT, Question
 from tests.portal.staff import form_fields, post, sign_in, staff, token
@@ -30,6 +32,7 @@ ACCESS: dict[str, set[str]] = {
     "/moderation": {"moderator"},
     "/insight": {"moderator", "engagement_lead"},
     "/surveys/manage": {"engagement_lead", "admin"},
+    "/jobs": {"engagement_lead", "admin"},  # a theming job here; imports are the administrators' alone
     "/account/sign-out-everywhere": {"editor_a", "editor_b", "moderator", "engagement_lead", "admin"},
     "/account": {"editor_a", "editor_b", "moderator", "engagement_lead", "admin"},
 }
@@ -82,9 +85,13 @@ def world(db) -> dict[str, str]:
     survey = survey_store.create_survey(db, "Sweep", "Why", "", "2026-01-01", "2099-01-01", people["admin"].id)
     question = survey_store.save_question(db, survey.id, Question("", TEXT, "What would help?"))
     survey_store.update_survey(db, survey.id, published=1)
-    return {"organization_id": org_a, "service_id": listing, "change_id": str(change.id), "report_id": str(report),
-            "user_id": people["editor_b"].id, "survey_id": survey.id, "question_id": question.id,
-            "language": "pl", "code": survey.code, **{f"{name}_email": p.email for name, p in people.items()}}
+    job = job_records.create(db, THEMES, question.id, {"survey_id": survey.id, "question_id": question.id},
+                             people["engagement_lead"].id)
+    job_records.fail(db, job, "Stopped for the sweep")
+    return {"job_id": str(job), "organization_id": org_a, "service_id": listing, "change_id": str(change.id),
+            "report_id": str(report), "user_id": people["editor_b"].id, "survey_id": survey.id,
+            "question_id": question.id, "language": "pl", "code": survey.code,
+            **{f"{name}_email": p.email for name, p in people.items()}}
 
 
 def concrete(path: str, world: dict[str, str]) -> str:
@@ -282,12 +289,13 @@ def test_an_impossible_number_in_any_address_is_a_clear_answer_never_a_server_er
                                                                                       number: str) -> None:
     """Every staff route with a numbered part (a change, a report...), as the person allowed to use it, given a
     number past SQLite's 64-bit integers or not a whole number at all."""
-    numbered = [(method, path) for method, path in routes() if re.search(r"\{(change_id|report_id|\w+_number)\}", path)]
+    ids = r"\{(change_id|report_id|job_id|\w+_number)\}"
+    numbered = [(method, path) for method, path in routes() if re.search(ids, path)]
     assert numbered
     for method, path in numbered:
         persona = sorted(ACCESS[staff_part(path)])[0]
         act_as(client, persona, world)
-        url = re.sub(r"\{(change_id|report_id|\w+_number)\}", number, concrete_but(path, world))
+        url = re.sub(ids, number, concrete_but(path, world))
         answer = client.request(method, url, data={"csrf_token": token(client, "/account"), "note": "x",
                                                    "reason": "x"}, follow_redirects=False)
         assert answer.status_code in (400, 404), f"{persona} {method} {url}: {answer.status_code}"
@@ -295,7 +303,7 @@ def test_an_impossible_number_in_any_address_is_a_clear_answer_never_a_server_er
 
 def concrete_but(path: str, world: dict[str, str]) -> str:
     """The address with every part filled in except the numbered ones."""
-    return re.sub(r"\{(\w+)\}", lambda m: m.group(0) if m.group(1) in ("change_id", "report_id")
+    return re.sub(r"\{(\w+)\}", lambda m: m.group(0) if m.group(1) in ("change_id", "report_id", "job_id")
                   or m.group(1).endswith("_number") else world[m.group(1)], path)
 
 

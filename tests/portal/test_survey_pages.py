@@ -10,10 +10,11 @@ import sqlite_utils
 from fastapi.testclient import TestClient
 
 from accounts import users
+from portal import job_kinds
 from surveys import store
 from surveys.questions import Question
 from tests.portal.pages import reset_link
-from tests.portal.staff import PASSWORD, form_fields, post, sign_in
+from tests.portal.staff import PASSWORD, form_fields, post, run_jobs, sign_in
 
 
 @pytest.fixture
@@ -141,7 +142,14 @@ def test_themes_are_found_and_edited_from_the_results(client: TestClient, db, le
     page, text = answered(client, db)
     results = client.get(f"{page}/results").text
     assert "Find themes in 6 new answers" in results
-    post(client, f"{page}/themes/{text.id}/run", f"{page}/results")
+    started = post(client, f"{page}/themes/{text.id}/run", f"{page}/results")
+    assert started.headers["location"].endswith(f"/results#question-{text.id}")  # answered before any theming
+    waiting = client.get(f"{page}/results").text
+    assert "Waiting to start." in waiting and "Find themes in 6 new answers" not in waiting  # not queued twice
+    job = re.search(r'hx-get="/jobs/(\d+)" hx-trigger="every 2s"', waiting).group(1)
+    assert run_jobs(client) == 1
+    status = client.get(f"/jobs/{job}", headers={"HX-Request": "true"}).text
+    assert "Finished." in status and "6 answers placed in themes." in status and "every 2s" not in status
     themes_page = client.get(f"{page}/themes/{text.id}").text
     theme = re.search(r'name="theme" value="(\d+)"', themes_page).group(1)
     renamed = post(client, f"{page}/themes/{text.id}/edit", f"{page}/themes/{text.id}", action="rename",
@@ -180,6 +188,7 @@ def test_themes_are_merged_split_and_answers_moved_from_the_themes_page(client: 
     page, text = answered(client, db)
     themes_url = f"{page}/themes/{text.id}"
     post(client, f"{themes_url}/run", f"{page}/results")
+    run_jobs(client)
     ids = [t.id for t in theming.saved_themes(db, text.id)]
     assert len(ids) == 2
     answer = theming.members_of(db, text.id, ids[0])[0][0]
@@ -251,3 +260,19 @@ def test_english_on_an_arabic_survey_page_keeps_its_direction_and_says_it_is_eng
     client.cookies.clear()
     said = client.get(f"/ar/s/{code}/you-said-we-did").text
     assert 'lang="en" dir="ltr"' in said and "(بالإنجليزية)" in said
+
+
+def test_a_theming_job_that_fails_says_why_and_can_be_tried_again(client: TestClient, db, lead,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    sign_in(client, lead.email)
+    page, text = answered(client, db)
+    post(client, f"{page}/themes/{text.id}/run", f"{page}/results")
+    monkeypatch.setattr(job_kinds, "shared_embedder", lambda choice: None)  # the model would not load
+    run_jobs(client)
+    failed = client.get(f"{page}/results").text
+    assert "This did not finish." in failed and "The model that finds themes could not be loaded" in failed
+    retry = re.search(r'action="(/jobs/\d+/retry)"', failed).group(1)
+    monkeypatch.undo()
+    assert post(client, retry, f"{page}/results").status_code == 303
+    run_jobs(client)
+    assert "6 answers placed in themes." in client.get(f"{page}/results").text

@@ -166,6 +166,14 @@ def propose(
     return _change(db["listing_changes"].get(change_id))
 
 
+def edit_base(db: sqlite_utils.Database, service_id: str) -> str:
+    """Where an edit starts from: the listing's newest version and its newest proposed change. A form carries
+    it, so saving can tell whether someone else changed the listing (or proposed a change) in the meantime."""
+    version_now = latest_version(db, service_id) or 0
+    row = db.execute("select max(id) from listing_changes where service_id = ?", [service_id]).fetchone()
+    return f"v{version_now}.c{row[0] or 0}"
+
+
 def _decide(db: sqlite_utils.Database, change_id: int, status: str, by: str, reason: str | None) -> Change:
     """Move a pending change on; the check and the update are one statement, so two moderators cannot both win."""
     cursor = db.execute(

@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from accounts.users import EDITOR, User
-from directory import changes, freshness, organisations, reports
+from directory import changes, freshness, history, organisations, reports
 from directory.changes import ChangeError, ChangeRejected
 from directory.embeddings import Embedder
+from directory.history import FieldChange
 from directory.messages import N_, FieldError, ResidentError
 from directory.reports import ReportError
 from directory.schedules import DAY_CODES
@@ -92,13 +93,15 @@ def organisation_dashboard(request: Request, db: Db, editor: Editor, organizatio
 
 
 def _form(request: Request, db: Db, organization_id: str, service_id: str | None, values: dict[str, Any],
-          problems: list[ResidentError] | None = None, waiting: changes.Change | None = None) -> Response:
+          problems: list[ResidentError] | None = None, waiting: changes.Change | None = None,
+          base: str = "", conflict: list[FieldChange] | None = None) -> Response:
     errors = by_field(request_translator(request), problems or [], "name")
     action = f"/manage/listings/{service_id}" if service_id else f"/manage/organisations/{organization_id}/listings/new"
-    return render(request, db, "manage/listing_form.html", status_code=400 if errors else 200, errors=errors,
+    status = 409 if conflict is not None else 400 if errors else 200
+    return render(request, db, "manage/listing_form.html", status_code=status, errors=errors,
                   values=values, form_action=url(request, action), service_id=service_id, waiting=waiting,
                   organisation=organisations.get(db, organization_id), form=listing_form,
-                  options=_options(request_translator(request)))
+                  options=_options(request_translator(request)), base=base, conflict=conflict)
 
 
 def _options(t: Translator) -> dict[str, list[tuple[str, str]]]:
@@ -136,7 +139,7 @@ def edit_listing_form(request: Request, db: Db, editor: Editor, service_id: str)
     owns(editor, organization_id)
     start = waiting.record if waiting else live
     return _form(request, db, organization_id, service_id, listing_form.values_from_record(start),
-                 waiting=waiting)
+                 waiting=waiting, base=changes.edit_base(db, service_id))
 
 
 def _adding(form: Any, values: dict[str, Any]) -> bool:
@@ -163,8 +166,9 @@ async def _save(request: Request, db: Db, editor: User, embedder: Embedder | Non
     form = await request.form()
     values = listing_form.values_from_form(form, lambda name: [str(v) for v in form.getlist(name)])
     editing = service_id if live or _latest_change(db, service_id) else None  # a new listing has no address yet
+    base = str(form.get("base", ""))[:40]
     if _adding(form, values):
-        return _form(request, db, organization_id, editing, values)
+        return _form(request, db, organization_id, editing, values, base=base)
 
     def shared(location_id: str) -> bool:
         return db.execute("select count(*) from service_at_locations where location_id = ? and service_id != ?",
@@ -173,11 +177,17 @@ async def _save(request: Request, db: Db, editor: User, embedder: Embedder | Non
     record, problems = listing_form.record_from_values(values, live, service_id,
                                                        organisation_record(db, organization_id), shared)
     if problems:
-        return _form(request, db, organization_id, editing, values, list(problems))
+        return _form(request, db, organization_id, editing, values, list(problems), base=base)
+    if editing and base != changes.edit_base(db, service_id):
+        # Changed (or a change proposed) by someone else since this form was opened: show both, never replace.
+        waiting = _latest_change(db, service_id)
+        now = waiting.record if waiting and waiting.status == "pending" else live
+        return _form(request, db, organization_id, editing, values, base=changes.edit_base(db, service_id),
+                     conflict=history.diff(now, record))
     try:
         made = changes.propose(db, record, editor.id, organisations.publishes_directly(db, organization_id), embedder)
     except ChangeRejected as rejected:
-        return _form(request, db, organization_id, editing, values, _problems_from(rejected))
+        return _form(request, db, organization_id, editing, values, _problems_from(rejected), base=base)
     notice = "published" if made.status == "approved" else "queued"
     return RedirectResponse(url(request, f"/manage/organisations/{organization_id}", saved=notice), status_code=303)
 

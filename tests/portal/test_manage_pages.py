@@ -312,3 +312,37 @@ def test_a_new_listing_sent_back_opens_with_the_reason_and_can_be_put_right(clie
     client.cookies.clear()
     sign_in(client, people["editor_b"].email)
     assert client.get(f"/manage/listings/{made.service_id}").status_code == 403  # another organisation's draft
+
+
+def test_two_tabs_editing_one_listing_the_second_save_is_shown_both_versions_not_saved_over_the_first(
+        client: TestClient, db, people, listing) -> None:
+    sign_in(client, people["editor_a"].email)
+    path = f"/manage/listings/{listing}"
+    first_tab, second_tab = form_fields(client.get(path).text), form_fields(client.get(path).text)
+    first_tab["description"] = ["Open on Saturdays from March."]
+    assert client.post(path, data=first_tab, follow_redirects=False).status_code == 303
+    waiting = changes.pending(db)
+    second_tab["fees"] = ["£2 a session"]
+    clash = client.post(path, data=second_tab, follow_redirects=False)
+    assert clash.status_code == 409
+    assert "Someone else changed this listing while you were editing it" in clash.text
+    assert "Open on Saturdays from March." in clash.text and "£2 a session" in clash.text  # side by side
+    assert changes.pending(db) == waiting  # nothing saved over the first tab's change
+    merged = form_fields(clash.text)  # the form kept what this tab typed, and now starts from the saved change
+    merged["description"] = ["Open on Saturdays from March."]
+    assert client.post(path, data=merged, follow_redirects=False).status_code == 303
+    [kept] = changes.pending(db)
+    assert kept.record["description"] == "Open on Saturdays from March." and kept.record["fees"] == "£2 a session"
+
+
+def test_an_approval_while_an_editor_edits_is_shown_to_them_before_they_save(
+        client: TestClient, db, people, listing) -> None:
+    sign_in(client, people["editor_a"].email)
+    path = f"/manage/listings/{listing}"
+    open_form = form_fields(client.get(path).text)
+    changes.publish(db, {**load_listing(db, listing), "name": "Renamed by the partnership"}, people["admin"].id,
+                    "edited")
+    open_form["fees"] = ["£1"]
+    clash = client.post(path, data=open_form, follow_redirects=False)
+    assert clash.status_code == 409 and "Renamed by the partnership" in clash.text
+    assert load_listing(db, listing)["name"] == "Renamed by the partnership" and not changes.pending(db)

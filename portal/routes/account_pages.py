@@ -51,12 +51,15 @@ def sign_in_form(request: Request, db: Db, next: str = "") -> Response:  # noqa:
 def sign_in(request: Request, db: Db, email: Text = "", password: Text = "", next: Text = "") -> Response:  # noqa: A002
     secret = request.app.state.settings.session_secret()
     keys = throttle.keys(secret, email, client_address(request))
-    wait = throttle.wait_minutes(db, keys)
+    wait = throttle.wait_seconds(db, keys)
     if wait:
-        problem = AccountError("email", N_("Too many attempts to sign in. Wait {minutes} minutes, then try again."),
-                               minutes=wait)
+        problem = (AccountError("email", N_("Too many attempts to sign in. Wait {seconds} seconds, then try again."),
+                                seconds=wait) if wait < 90 else
+                   AccountError("email", N_("Too many attempts to sign in. Wait {minutes} minutes, then try again."),
+                                minutes=-(-wait // 60)))
         response = _form(request, db, "account/sign_in.html", [problem], email=email, next=next)
         response.status_code = 429
+        response.headers["retry-after"] = str(wait)
         return response
     user = users.authenticate(db, email, password) if email and password else None
     if user is None:

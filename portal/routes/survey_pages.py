@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from directory.messages import ResidentError
+from accounts import throttle
+from directory.messages import N_, ResidentError
 from directory.schedules import london_today
 from portal.csrf import require_csrf
-from portal.dependencies import Db
+from portal.dependencies import Db, client_address
 from portal.form_errors import by_field
 from portal.i18n import Translator
 from portal.templating import kiosk_reset_url, render, request_translator, url
@@ -113,12 +114,23 @@ def survey_page(request: Request, db: Db, code: str, channel: str = "web") -> Re
     return _page(request, db, _survey(db, code), channel=channel if channel in CHANNELS else "web")
 
 
+# A community event on one connection sends many answers in ten minutes; a script sending thousands is slowed.
+ANSWERS_PER_ADDRESS = 120
+
+
 @router.post("/s/{code}", dependencies=[Depends(require_csrf)])
 async def answer_survey(request: Request, db: Db, code: str) -> Response:
     survey = _survey(db, code)
     form = await request.form()
     given = answers.read_answers(survey, form, lambda name: [str(v) for v in form.getlist(name)])
     channel = str(form.get("channel", "web"))
+    key = throttle.form_key(request.app.state.settings.session_secret(), "survey", client_address(request))
+    if not throttle.form_allowed(db, key, ANSWERS_PER_ADDRESS):
+        response = _page(request, db, survey, given, [ResidentError(N_(
+            "Many answers have come from your connection just now. Wait a few minutes, then send yours: what you "
+            "chose is kept below."))], channel if channel in CHANNELS else "web")
+        response.status_code = 429
+        return response
     try:
         answers.submit(db, survey, given, request_translator(request).code, channel if channel in CHANNELS else "web")
     except answers.SurveyClosed:

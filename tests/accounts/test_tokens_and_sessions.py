@@ -74,18 +74,31 @@ def test_changing_the_password_ends_every_session(db: sqlite_utils.Database, edi
     assert users.authenticate(db, editor.email, "violet canal drum lemon") == editor
 
 
-def test_five_failures_for_an_account_make_it_wait(db: sqlite_utils.Database) -> None:
+def test_each_wrong_password_makes_the_next_try_wait_longer_never_past_fifteen_minutes(
+        db: sqlite_utils.Database) -> None:
     keys = throttle.keys("secret", "editor@example.org", "192.0.2.1")
-    for minute in range(5):
-        assert throttle.wait_minutes(db, keys, at=NOW + timedelta(minutes=minute)) == 0
-        throttle.failed(db, keys, at=NOW + timedelta(minutes=minute))
-    assert throttle.wait_minutes(db, keys, at=NOW + timedelta(minutes=5)) == 10
-    assert throttle.wait_minutes(db, keys, at=NOW + timedelta(minutes=15)) == 0
+    at, waits = NOW, []
+    for _ in range(16):
+        waits.append(throttle.wait_seconds(db, keys, at=at))
+        at += timedelta(seconds=waits[-1])  # a guesser tries again the moment it may
+        throttle.failed(db, keys, at=at)
+    assert waits[:4] == [0, 0, 0, 2]  # a mistyped password or two cost nothing
+    assert waits[4:8] == [4, 8, 16, 32] and max(waits) == 15 * 60  # a list of guesses slows to a crawl
+    assert throttle.wait_seconds(db, keys, at=at + timedelta(minutes=15)) == 0
     assert "editor@example.org" not in str(list(db["login_failures"].rows))
 
 
-def test_twenty_failures_from_one_address_make_it_wait_whatever_the_account(db: sqlite_utils.Database) -> None:
+def test_guessing_from_everywhere_makes_the_real_person_wait_a_minute_at_most(db: sqlite_utils.Database) -> None:
+    for n in range(200):  # a botnet: every guess from a new address
+        throttle.failed(db, throttle.keys("secret", "admin@example.org", f"198.51.100.{n % 250}"), at=NOW)
+    real_person = throttle.keys("secret", "admin@example.org", "192.0.2.50")
+    assert 0 < throttle.wait_seconds(db, real_person, at=NOW) <= 60
+    throttle.succeeded(db, real_person)
+    assert throttle.wait_seconds(db, real_person, at=NOW) == 0
+
+
+def test_twenty_failures_from_one_address_slow_it_whatever_the_account(db: sqlite_utils.Database) -> None:
     for n in range(20):
         throttle.failed(db, throttle.keys("secret", f"person{n}@example.org", "192.0.2.9"), at=NOW)
-    assert throttle.wait_minutes(db, throttle.keys("secret", "fresh@example.org", "192.0.2.9"), at=NOW) == 15
-    assert throttle.wait_minutes(db, throttle.keys("secret", "fresh@example.org", "192.0.2.10"), at=NOW) == 0
+    assert throttle.wait_seconds(db, throttle.keys("secret", "fresh@example.org", "192.0.2.9"), at=NOW) == 2
+    assert throttle.wait_seconds(db, throttle.keys("secret", "fresh@example.org", "192.0.2.10"), at=NOW) == 0

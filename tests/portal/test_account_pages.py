@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlite_utils
+import time_machine
 from fastapi.testclient import TestClient
 
 from accounts import sessions, tokens, users
@@ -70,11 +71,15 @@ def test_a_session_id_known_before_signing_in_is_useless_after(client: TestClien
     assert len(rows) == 1 and rows[0] != sessions._hash(planted)
 
 
-def test_wrong_passwords_are_throttled_with_a_clear_message(client: TestClient, admin) -> None:
-    for _ in range(5):
-        assert sign_in(client, admin.email, "not the password at all").status_code == 400
-    blocked = sign_in(client, admin.email)
-    assert blocked.status_code == 429 and "Too many attempts to sign in" in blocked.text
+def test_wrong_passwords_are_slowed_with_a_clear_message_then_the_right_one_works(client: TestClient, admin) -> None:
+    with time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False) as clock:
+        for _ in range(3):
+            assert sign_in(client, admin.email, "not the password at all").status_code == 400
+        blocked = sign_in(client, admin.email)
+        assert blocked.status_code == 429 and "Wait 2 seconds, then try again." in blocked.text
+        assert blocked.headers["retry-after"] == "2"
+        clock.shift(2)
+        assert sign_in(client, admin.email).status_code == 303  # slowed, never locked out
 
 
 def test_a_reset_link_changes_the_password_once_and_signs_out_everywhere(client: TestClient, db, admin) -> None:

@@ -212,3 +212,14 @@ def test_a_message_that_says_nothing_is_asked_about_in_the_residents_language(ra
     client, _ = rasa
     page = client.post("/ar/chat", data={"csrf_token": _token(client, "/ar/chat"), "message": "؟"}).text
     assert "لم أفهم ما تحتاج إليه" in page and "I did not catch" not in page
+
+
+def test_a_flood_of_messages_from_one_connection_is_slowed(seeded_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from portal.routes import chat_pages
+
+    monkeypatch.setattr(chat_pages, "MESSAGES_PER_ADDRESS", 3)
+    with TestClient(create_app(Settings(db=seeded_path, secret_key="x"))) as client:
+        replies = [client.post("/chat", data={"csrf_token": _token(client), "message": f"food bank {n}"})
+                   for n in range(5)]
+    assert [r.status_code for r in replies] == [200, 200, 200, 429, 429]
+    assert "Many messages have come from your connection just now" in replies[-1].text

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from accounts import users
 from portal import job_kinds
+from portal.routes import survey_pages
 from surveys import store
 from surveys.questions import Question
 from tests.portal.pages import reset_link
@@ -276,3 +277,18 @@ def test_a_theming_job_that_fails_says_why_and_can_be_tried_again(client: TestCl
     assert post(client, retry, f"{page}/results").status_code == 303
     run_jobs(client)
     assert "6 answers placed in themes." in client.get(f"{page}/results").text
+
+
+def test_a_flood_of_answers_from_one_connection_is_slowed_and_what_was_chosen_is_kept(
+        client: TestClient, db, lead, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(survey_pages, "ANSWERS_PER_ADDRESS", 3)  # the real limit is sized for a busy event
+    sign_in(client, lead.email)
+    _, code = build(client)
+    client.cookies.clear()
+    form = client.get(f"/s/{code}").text
+    q = names(form)
+    sent = [client.post(f"/s/{code}", follow_redirects=False, data={
+        "csrf_token": form_fields(form)["csrf_token"][0], q[0]: "no", q[2]: f"Answer number {n}"}) for n in range(6)]
+    assert [s.status_code for s in sent] == [303] * 3 + [429] * 3
+    assert "Wait a few minutes" in sent[-1].text and "Answer number 5" in sent[-1].text
+    assert db.execute("select count(*) from survey_responses").fetchone()[0] == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
@@ -17,7 +18,7 @@ from directory import postcodes, upkeep
 from directory.corpus import corpus
 from directory.embeddings import shared_embedder
 from directory.store import open_db
-from portal import errors
+from portal import errors, logs
 from portal.metrics import RequestTimer
 from portal.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from portal.routes import (
@@ -58,6 +59,8 @@ class UnsafeSettings(RuntimeError):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if not logging.getLogger().handlers:  # a web process uvicorn started: log as `portal serve` does
+        logs.configure(json_lines=os.environ.get("PORTAL_LOG_FORMAT", "").lower() == "json")
     if settings.problems():
         raise UnsafeSettings(" ".join(settings.problems()))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import os
 import secrets
 import shutil
@@ -28,7 +27,7 @@ from directory.embeddings import load_embedder
 from directory.postcodes import PostcodeError
 from directory.search import SearchInputError, SearchQuery, search
 from directory.store import database_path, open_db
-from portal import mail
+from portal import logs, mail
 from portal.settings import Settings
 from surveys.theme_csv import CsvProblem, theme_csv
 
@@ -51,8 +50,8 @@ DbOption = Annotated[Path | None, typer.Option("--db", help="Database file (defa
 
 @app.callback()
 def main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show informational logs.")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    """Logs are scrubbed of personal details; PORTAL_LOG_FORMAT=json writes one JSON object a line."""
+    logs.configure(json_lines=os.environ.get("PORTAL_LOG_FORMAT", "").lower() == "json", verbose=verbose)
 
 
 @contextmanager
@@ -193,12 +192,13 @@ def _run_portal(settings: Settings, workers: int) -> None:
     # The client's address comes from X-Forwarded-For only when it is sent by the configured reverse proxy.
     proxy = {"proxy_headers": bool(settings.trusted_proxy), "forwarded_allow_ips": settings.trusted_proxy or None}
     if workers == 1:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning", **proxy)
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning",
+                    log_config=None, access_log=False, **proxy)
         return
     os.environ["PORTAL_DB"] = str(settings.db)  # each worker process builds its app from the environment
     settings.session_secret()  # made once here, so every worker signs sessions with the same key
     uvicorn.run("portal.app:create_app", factory=True, host=settings.host, port=settings.port, workers=workers,
-                log_level="warning", **proxy)
+                log_level="warning", log_config=None, access_log=False, **proxy)
 
 
 @directory_app.command("import")

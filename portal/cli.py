@@ -148,8 +148,9 @@ def serve(
 
 
 def _metrics_folder(settings: Settings) -> None:
-    """Where every process of this portal writes its metrics for /metrics to add up, emptied for a fresh start."""
-    folder = settings.db.parent / "metrics"
+    """Where every process of this portal writes its metrics for /metrics to add up (PROMETHEUS_MULTIPROC_DIR if
+    set, as deploy/ sets it for the web processes and the worker alike), emptied for a fresh start."""
+    folder = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or settings.db.parent / "metrics")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)

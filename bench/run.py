@@ -25,6 +25,7 @@ from bench import (  # noqa: E402
     crisis,
     crosslingual,
     latency,
+    load,
     pages,
     publishing,
     relevance,
@@ -37,7 +38,7 @@ RESULTS = Path(__file__).with_name("results.md")
 # about 40 minutes on 2 cores, more than a session may have; search and publishing costs do not depend on it.
 UNFINISHED = tuple(int(n) for n in os.environ.get("PORTAL_BENCH_UNFINISHED", "").split(",") if n.strip())
 SECTIONS = ("latency", "api", "crosslingual", "relevance", "pages", "assistant", "crisis", "conversations",
-            "publishing", "themes")
+            "publishing", "themes", "load")
 
 
 def _machine() -> str:
@@ -72,6 +73,8 @@ def _section(name: str) -> str:
         return pages.table(pages.run(embedder))
     if name == "api":
         return api_latency.table(api_latency.run(embedder))
+    if name == "load":
+        return load.table(load.run(embedder))
     # relevance: the held-out split first (what is reported), then the development split (what was tuned on)
     return "\n\n".join(relevance.table(relevance.run(split, embedder), split) for split in ("heldout", "dev"))
 

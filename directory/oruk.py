@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,8 +31,12 @@ from directory.translations import load_listing, split
 
 Record = dict[str, Any]
 Progress = Callable[[int], None]
-# Listings written in one transaction: about a quarter of a second of the write lock (bench/results.md).
+# Listings written in one transaction: about half a second of the write lock (bench/results.md, the load section).
 IMPORT_BATCH = 50
+# Between batches the import lets go of the lock this long. SQLite has no queue for its write lock: a writer
+# waiting polls at intervals growing to 100 ms, and an import starting its next batch at once won the lock every
+# time, so an editor's save or a survey answer waited past its busy timeout (bench/load.py found it).
+TURN_S = 0.12
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")
 _BYDAY = re.compile(r"^(-?\d?(MO|TU|WE|TH|FR|SA|SU))(,-?\d?(MO|TU|WE|TH|FR|SA|SU))*$")
@@ -198,6 +203,8 @@ def import_services(
     report = ImportReport()
     try:
         for start in range(0, len(records), IMPORT_BATCH):
+            if start:
+                time.sleep(TURN_S)  # other writers' turn
             with db.atomic():
                 for record in records[start:start + IMPORT_BATCH]:
                     publish_listing(db, record, SYSTEM, IMPORTED)

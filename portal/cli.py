@@ -156,6 +156,17 @@ def _metrics_folder(settings: Settings) -> None:
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
 
 
+# The worker's model passes run on one thread that sleeps when idle: a bulk job keeps to one core and never spins
+# on the one residents' searches need (an OpenMP team spinning on every core made searches wait seconds).
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE", "MKL_NUM_THREADS": "1",
+              "OPENBLAS_NUM_THREADS": "1"}
+
+
+# With several web processes, each runs its model passes on one thread that sleeps when idle: two-thread
+# teams in two processes on two cores waited on each other's preempted threads (bench/load.py).
+WEB_ENV = {"OMP_NUM_THREADS": "1", "OMP_WAIT_POLICY": "PASSIVE"}
+
+
 def _start_worker(settings: Settings) -> subprocess.Popen:
     """The worker, told to stop when this process goes however it goes (uvicorn ends a SIGTERM'd server by
     re-raising the signal, so `_stop_worker` does not always get to run)."""
@@ -163,7 +174,7 @@ def _start_worker(settings: Settings) -> subprocess.Popen:
 
     out.print("Starting the background worker.")
     return subprocess.Popen([sys.executable, "-m", "portal.cli", "worker", "--db", str(settings.db)],
-                            stdout=subprocess.DEVNULL, preexec_fn=die_with_parent)
+                            stdout=subprocess.DEVNULL, preexec_fn=die_with_parent, env={**os.environ, **WORKER_ENV})
 
 
 def _stop_worker(process: subprocess.Popen) -> None:
@@ -197,6 +208,8 @@ def _run_portal(settings: Settings, workers: int) -> None:
                     log_config=None, access_log=False, **proxy)
         return
     os.environ["PORTAL_DB"] = str(settings.db)  # each worker process builds its app from the environment
+    for name, value in WEB_ENV.items():  # one model thread per web process: each has a core of its own
+        os.environ.setdefault(name, value)
     settings.session_secret()  # made once here, so every worker signs sessions with the same key
     uvicorn.run("portal.app:create_app", factory=True, host=settings.host, port=settings.port, workers=workers,
                 log_level="warning", log_config=None, access_log=False, **proxy)

@@ -8,6 +8,8 @@ import pytest
 
 from accounts import users
 from directory import organisations
+from portal.job_queue import JobQueue
+from portal.settings import Settings
 from tests.browser.conftest import live_database
 from tests.browser.test_accessibility import _axe_violations
 
@@ -32,7 +34,8 @@ def _sign_in(page, base: str, language: str, email: str = "axe-admin@example.org
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_staff_pages_have_no_axe_violations(audited, live_server: str, organisation: str, language: str) -> None:
+def test_staff_pages_have_no_axe_violations(audited, live_server: str, live_db: Path, organisation: str,
+                                            language: str) -> None:
     found = {}
 
     def audit(name: str) -> None:
@@ -49,9 +52,21 @@ def test_staff_pages_have_no_axe_violations(audited, live_server: str, organisat
         audit(path)
     _sign_in(audited, live_server, language)
     audit("account")
-    for path in ("/admin", f"/admin/organisations/{organisation}", "/admin/organisations/new"):
+    for path in ("/admin", f"/admin/organisations/{organisation}", "/admin/organisations/new", "/admin/import"):
         audited.goto(f"{live_server}/{language}{path}")
         audit(path)
+    audited.click("form[action$='/admin/import'] button[type=submit]")  # no file chosen
+    audited.wait_for_selector(".govuk-error-summary")
+    audit("import with errors")
+    audited.set_input_files("#feed", files=[{"name": "feed.json", "mimeType": "application/json",
+                                             "buffer": b'[{"id": 5}]'}])
+    audited.click("form[action$='/admin/import'] button[type=submit]")
+    audited.wait_for_selector("text=Waiting to start.")
+    audit("import waiting")
+    JobQueue(Settings(db=live_db)).work_waiting()
+    audited.reload()
+    audited.wait_for_selector("text=This did not finish.")
+    audit("import failed")
     audited.goto(f"{live_server}/{language}/admin/organisations/{organisation}")
     audited.fill("#email", f"editor-{language}@example.org")
     audited.click("form[action$='/invitations'] button[type=submit]")

@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from accounts import users
 from directory.schedules import london_today
+from portal.job_queue import JobQueue
+from portal.settings import Settings
 from surveys import answers, store
 from tests.browser.conftest import live_database
 from tests.browser.test_accessibility import _axe_violations
@@ -97,7 +99,13 @@ def test_build_translate_publish_answer_in_arabic_close_theme_and_export(browser
     page.click("form[action$='/close'] button")
     page.goto(f"{survey_url}/results")
     page.click("form[action$='/run'] button")
-    page.wait_for_url(re.compile(r".*/themes/.*"))
+    page.wait_for_url(re.compile(r".*/results#question-.*"))
+    assert page.get_by_text("Waiting to start.").is_visible()  # answered at once; the worker finds the themes
+    JobQueue(Settings(db=live_db)).work_waiting()
+    page.get_by_text("6 answers placed in themes.").wait_for(timeout=15_000)  # htmx asked again, no reload
+    page.click("text=See the themes")
+    page.wait_for_url(re.compile(r".*/results$"))
+    page.click("text=Rename, merge, split or move answers between themes")
     assert page.locator(".govuk-summary-card").count() >= 2
     page.goto(survey_url)
     with page.expect_download() as got:
@@ -138,7 +146,12 @@ def test_survey_pages_have_no_axe_violations(audited, live_server: str, live_db:
         audit(path or "builder")
     audited.goto(f"{survey_url}/results")
     audited.click("form[action$='/run'] button")
-    audited.wait_for_url(re.compile(r".*/themes/.*"))
+    audited.wait_for_url(re.compile(r".*/results#question-.*"))
+    audit("theming waiting")
+    JobQueue(Settings(db=live_db)).work_waiting()
+    audited.reload()
+    audit("theming finished")
+    audited.goto(f"{survey_url}/themes/{survey.questions[1].id}")
     audit("themes")
     audited.goto(f"{live_server}/{language}/surveys/manage")
     audit("survey list")

@@ -25,7 +25,7 @@ from surveys.redaction import redact
 # found themes as well as the first 200 did (bench/results.md), in 70% of the time.
 MAX_CHARS = 64
 MAX_THEMES = 30
-PROGRESS_EVERY = 32  # answers embedded between reports of how far theming has got
+PROGRESS_EVERY = 256  # answers embedded between reports of how far theming has got (passes stay full: bench)
 QUOTES = 3
 LABEL_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)

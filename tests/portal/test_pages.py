@@ -277,6 +277,8 @@ def test_portal_serve_listens_on_loopback_and_answers(seeded_path: Path) -> None
         worker = _worker_pid(seeded_path)
         assert httpx.get(f"http://127.0.0.1:{port}/readyz").json()["checks"]["worker"]["ok"]
         assert os.getpriority(os.PRIO_PROCESS, worker) > os.getpriority(os.PRIO_PROCESS, server.pid)  # searches first
+        environment = Path(f"/proc/{worker}/environ").read_bytes().split(b"\0")
+        assert b"OMP_NUM_THREADS=1" in environment  # bulk model work keeps to one core, leaving one for searches
     finally:
         server.terminate()
         output = server.communicate(timeout=20)[0]

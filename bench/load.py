@@ -205,9 +205,11 @@ def run(embedder: Embedder, duration_s: float = DURATION_S, with_jobs: bool = Tr
             elapsed = time.monotonic() - start
             jobs = _job_times(db_path, start)
         finally:
+            worker = _worker_pid(db_path)
             server.terminate()
             server.wait(timeout=60)
             log.close()
+            _gone(worker)  # the worker stops its job and goes with the server, before the next benchmark
         kept = latency.WORKDIR / "load-server.log"  # for reading after the run: what failed, and why
         shutil.copyfile(folder / "server.log", kept)
         locked = kept.read_text(errors="replace").count("OperationalError")
@@ -292,6 +294,23 @@ def _jobs(base: str, kind: Kind, ids: dict[str, str], folder: Path) -> None:
         feed = (folder / "feed.json").read_bytes()
         _call(kind, (303,), lambda: admin.post("/admin/import", data={"csrf_token": _token(admin.get(
             "/admin/import").text)}, files={"feed": ("feed.json", feed, "application/json")}))
+
+
+def _worker_pid(db_path: Path) -> int | None:
+    try:
+        return int(db_path.with_name(db_path.stem + ".worker.pid").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def _gone(pid: int | None, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while pid is not None and time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
 
 
 def _job_times(db_path: Path, start: float) -> dict[str, dict[str, str | float | None]]:

@@ -261,6 +261,9 @@ def test_english_on_an_arabic_survey_page_keeps_its_direction_and_says_it_is_eng
     client.cookies.clear()
     said = client.get(f"/ar/s/{code}/you-said-we-did").text
     assert 'lang="en" dir="ltr"' in said and "(بالإنجليزية)" in said
+    sign_in(client, lead.email)  # the answers page staff read in Arabic marks the English question too
+    answers_page = client.get(f"/ar{page}/results").text
+    assert '3. <span lang="en" dir="ltr">What would help?</span> <span class="np-in-english">' in answers_page
 
 
 def test_a_theming_job_that_fails_says_why_and_can_be_tried_again(client: TestClient, db, lead,

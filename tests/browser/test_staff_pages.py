@@ -61,11 +61,11 @@ def test_staff_pages_have_no_axe_violations(audited, live_server: str, live_db: 
     audited.set_input_files("#feed", files=[{"name": "feed.json", "mimeType": "application/json",
                                              "buffer": b'[{"id": 5}]'}])
     audited.click("form[action$='/admin/import'] button[type=submit]")
-    audited.wait_for_selector("text=Waiting to start.")
+    audited.wait_for_selector("[role=status]")
     audit("import waiting")
     JobQueue(Settings(db=live_db)).work_waiting()
     audited.reload()
-    audited.wait_for_selector("text=This did not finish.")
+    audited.wait_for_selector("[role=status] form[action$='/retry']")  # failed: the record is wrong
     audit("import failed")
     audited.goto(f"{live_server}/{language}/admin/organisations/{organisation}")
     audited.fill("#email", f"editor-{language}@example.org")

@@ -59,6 +59,17 @@ def _kill_when(process: subprocess.Popen, db_path: Path, job_id: int, part_way: 
     process.wait()
 
 
+def _after_a_restart(db_path: Path, job_id: int, **env: str) -> str:
+    """Start the worker again, wait for the interrupted job to end, stop the worker; how the job ended."""
+    restarted = _worker(db_path, **env)
+    try:
+        _until(lambda: _job(db_path, job_id).finished, "the job to finish after the restart")
+    finally:
+        restarted.terminate()
+        restarted.wait(timeout=30)
+    return _job(db_path, job_id).status
+
+
 def _whole(db: sqlite_utils.Database) -> None:
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert db.execute("pragma foreign_key_check").fetchall() == []
@@ -84,13 +95,7 @@ def test_kill_9_during_an_import_then_the_worker_puts_it_right(seeded_path: Path
     ids = [record["id"] for record in feed]
     _every_listing_is_its_latest_version(db, ids)
     assert job_records.get(db, job_id).status == job_records.RUNNING  # interrupted, as the row says
-    restarted = _worker(seeded_path, PORTAL_EMBEDDER="none")
-    try:
-        _until(lambda: _job(seeded_path, job_id).finished, "the import to finish after the restart")
-    finally:
-        restarted.terminate()
-        restarted.wait(timeout=30)
-    assert _job(seeded_path, job_id).status == job_records.DONE
+    assert _after_a_restart(seeded_path, job_id, PORTAL_EMBEDDER="none") == job_records.DONE
     _whole(db)
     _every_listing_is_its_latest_version(db, ids)
     published = db.execute(f"select count(*) from services where publication_status = 'published' and id in "
@@ -117,13 +122,7 @@ def test_kill_9_during_theming_then_the_worker_finishes_it(seeded_path: Path) ->
                "theming to be part-way")
     _whole(db)
     assert db.execute("select count(*) from survey_theme_members").fetchone()[0] == 0  # all or nothing
-    restarted = _worker(seeded_path)
-    try:
-        _until(lambda: _job(seeded_path, job_id).finished, "theming to finish after the restart")
-    finally:
-        restarted.terminate()
-        restarted.wait(timeout=30)
-    assert _job(seeded_path, job_id).status == job_records.DONE
+    assert _after_a_restart(seeded_path, job_id) == job_records.DONE
     _whole(db)
     assert db.execute("select count(*) from survey_theme_members where question_id = ?",
                       [question.id]).fetchone()[0] == 400

@@ -19,6 +19,7 @@ from directory.history import FieldChange, diff, latest_version, timestamp
 from directory.messages import N_, ResidentError
 from directory.oruk import RecordProblem, validate
 from directory.publishing import embed_listings, publish_listing
+from directory.schedules import london_today
 from directory.services import Record, prepare
 from directory.translations import load_listing, split
 
@@ -153,7 +154,7 @@ def propose(
                    [prepared["id"]])
         base = latest_version(db, prepared["id"]) if action == "edited" else None
         if publish_directly:
-            publish_listing(db, prepared, by, action)
+            publish_listing(db, _reviewed_today(prepared), by, action)
         change_id = db["listing_changes"].insert({
             "service_id": prepared["id"], "organization_id": record_organization(prepared),
             "record": json.dumps(prepared, ensure_ascii=False), "base_version": base,
@@ -187,6 +188,12 @@ def _decide(db: sqlite_utils.Database, change_id: int, status: str, by: str, rea
     return found
 
 
+def _reviewed_today(record: Record) -> Record:
+    """A change someone has just checked (a moderator approving it, or a trusted editor publishing it) makes
+    today the day the listing was last reviewed, as "still correct" does."""
+    return {**record, "assured_date": london_today().isoformat()}
+
+
 def approve(db: sqlite_utils.Database, change_id: int, by: str, embedder: Embedder | None = None) -> Change:
     """Publish a pending change and mark it approved.
 
@@ -197,7 +204,7 @@ def approve(db: sqlite_utils.Database, change_id: int, by: str, embedder: Embedd
     with db.atomic():
         decided = _decide(db, change_id, "approved", by, None)
         prepared, action = _as_edit(db, decided.record)
-        publish_listing(db, prepared, by, action)
+        publish_listing(db, _reviewed_today(prepared), by, action)
     _embed(db, embedder, decided.service_id)
     return decided
 
@@ -217,6 +224,7 @@ def compare(db: sqlite_utils.Database, change_id: int) -> Comparison:
         raise ChangeError(N_("We could not find that change."))
     live = load_listing(db, found.service_id)
     proposed, _ = _as_edit(db, found.record)
+    proposed = _reviewed_today(proposed)  # approving it marks it reviewed today: the moderator sees that too
     moved_on = live is not None and found.base_version != latest_version(db, found.service_id)
     return Comparison(found, live, diff(live, proposed), moved_on)
 

@@ -207,6 +207,10 @@ def _age(value: str, field: str, problems: Problems) -> float | None:
     return age
 
 
+# A web address written without its https:// ("sydenhamgarden.org.uk/food", "www.example.org").
+_BARE_ADDRESS = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::\d{1,5})?(?:[/?#]\S*)?", re.I)
+
+
 def _check_top(values: Values, problems: Problems) -> None:
     if not values["name"].strip():
         problems.append(FieldError("name", N_("Enter the listing's name.")))
@@ -217,8 +221,12 @@ def _check_top(values: Values, problems: Problems) -> None:
                                                "eligibility_description") else SHORT, problems)
     if values["status"] not in schema.SERVICE_STATUSES:
         problems.append(FieldError("status", N_("Choose whether the service is running.")))
-    if values["url"].strip() and not values["url"].strip().startswith(("https://", "http://")):
-        problems.append(FieldError("url", N_("Enter a web address starting with https://")))
+    url = values["url"].strip()
+    if url and not url.lower().startswith(("https://", "http://")):
+        if _BARE_ADDRESS.fullmatch(url):
+            values["url"] = "https://" + url  # "www.example.org", as people write it: fixed up, not refused
+        else:
+            problems.append(FieldError("url", N_("Enter a web address starting with https://")))
     if values["email"].strip() and not _EMAIL.match(values["email"].strip()):
         problems.append(FieldError("email", N_("Enter an email address like name@example.org.")))
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from accounts import users
-from accounts.users import MODERATOR, User
+from accounts.users import ADMIN, MODERATOR, User
 from directory import changes, freshness, history, reports
 from directory.changes import ChangeError
 from directory.embeddings import Embedder
@@ -25,8 +25,9 @@ from portal.dependencies import Db, RowId, get_embedder, row_number
 from portal.form_errors import by_field, note_errors, typed_note
 from portal.templating import render, request_translator, url
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(allow(MODERATOR))])
-Moderator = Annotated[User, Depends(allow(MODERATOR))]
+# Administrators moderate too: in a small partnership the person who runs the portal often decides changes.
+router = APIRouter(include_in_schema=False, dependencies=[Depends(allow(MODERATOR, ADMIN))])
+Moderator = Annotated[User, Depends(allow(MODERATOR, ADMIN))]
 Model = Annotated[Embedder | None, Depends(get_embedder)]
 Text = Annotated[str, Form()]
 CSRF = [Depends(require_csrf)]

@@ -1,8 +1,10 @@
 """Organisations propose changes to their listings; moderators approve them or send them back with a reason."""
 
 import copy
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from directory import index, oruk
 from directory.changes import (
@@ -88,7 +90,8 @@ def test_a_newer_change_replaces_the_one_still_waiting(live) -> None:  # noqa: A
 
 def test_approving_publishes_the_change_and_history_says_who_changed_what(live) -> None:  # noqa: ANN001
     proposed = propose(live, edited(DEBT, description="Advice about debt, benefits and pensions."), EDITOR)
-    approved = approve(live, proposed.id, MODERATOR)
+    with time_machine.travel(datetime(2026, 12, 7, 23, 30, tzinfo=UTC), tick=False):  # 7 December, in London too
+        approved = approve(live, proposed.id, MODERATOR)
     assert (approved.status, approved.decided_by, approved.submitted_by) == ("approved", MODERATOR, EDITOR)
     now_live = load_service(live, DEBT_ID)
     assert now_live["description"] == "Advice about debt, benefits and pensions."
@@ -96,7 +99,8 @@ def test_approving_publishes_the_change_and_history_says_who_changed_what(live) 
     newest = versions(live, DEBT_ID)[0]
     assert (newest.version, newest.action, newest.changed_by) == (2, "edited", MODERATOR)
     assert newest.changes == [FieldChange("description", "Free advice about debt and bills.",
-                                          "Advice about debt, benefits and pensions.")]
+                                          "Advice about debt, benefits and pensions."),
+                              FieldChange("last reviewed", "2026-10-01", "2026-12-07")]  # a moderator checked it
     assert pending(live) == []
     assert list(word_scores(live, "pensions")) == [DEBT_ID]
 
@@ -137,6 +141,7 @@ def test_a_new_listing_is_created_only_when_approved(live) -> None:  # noqa: ANN
     assert "Lunch club" in resident_sees(live)
 
 
+@time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False)
 def test_approving_after_someone_else_published_compares_with_the_live_listing(live) -> None:  # noqa: ANN001
     proposed = propose(live, edited(DEBT, description="The editor's new words."), EDITOR)
     assert not compare(live, proposed.id).moved_on
@@ -146,6 +151,7 @@ def test_approving_after_someone_else_published_compares_with_the_live_listing(l
     assert comparison.changes == [
         FieldChange("description", "Free advice about debt and bills.", "The editor's new words."),
         FieldChange("fees", "Free for Lewisham residents", "Free"),
+        FieldChange("last reviewed", "2026-10-01", "2026-12-07"),  # approving marks it reviewed today
     ]
     approve(live, proposed.id, MODERATOR)
     newest = versions(live, DEBT_ID)[0]
@@ -229,11 +235,13 @@ def test_archived_listings_are_hidden_from_residents(live) -> None:  # noqa: ANN
     assert [v.action for v in versions(live, DEBT_ID)] == ["unarchived", "archived", "imported"]
 
 
+@time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False)
 def test_an_edit_never_changes_whether_residents_can_see_a_listing(live) -> None:  # noqa: ANN001
     proposed = propose(live, edited(DEBT, description="Advice about debt and bills, by phone."), EDITOR)
     archive(live, DEBT_ID, MODERATOR)
     assert compare(live, proposed.id).changes == [
-        FieldChange("description", "Free advice about debt and bills.", "Advice about debt and bills, by phone.")]
+        FieldChange("description", "Free advice about debt and bills.", "Advice about debt and bills, by phone."),
+        FieldChange("last reviewed", "2026-10-01", "2026-12-07")]
     approve(live, proposed.id, MODERATOR)
     assert load_service(live, DEBT_ID)["publication_status"] == "archived"
     assert "Lewisham Money Advice" not in resident_sees(live, "debt")
@@ -267,3 +275,11 @@ def test_translations_travel_with_a_change_and_are_in_its_history(live) -> None:
     assert translations_of(live, DEBT_ID) == {}
     restore(live, DEBT_ID, versions(live, DEBT_ID)[1].version, MODERATOR)
     assert translations_of(live, DEBT_ID)["pl"].description == "Długi"
+
+
+@time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=UTC), tick=False)
+def test_a_change_published_by_a_trusted_organisation_or_approved_is_reviewed_today(live) -> None:  # noqa: ANN001
+    propose(live, edited(FOOD, fees="£1 a bag"), EDITOR, publish_directly=True)
+    assert load_service(live, FOOD["id"])["assured_date"] == "2026-12-07"
+    approve(live, propose(live, edited(DEBT, fees="Free, by appointment"), EDITOR).id, MODERATOR)
+    assert load_service(live, DEBT_ID)["assured_date"] == "2026-12-07"

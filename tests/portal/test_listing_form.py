@@ -59,3 +59,23 @@ def test_every_resident_facing_text_can_be_translated_and_needs_a_name_beside_it
     assert [p.field for p in problems] == ["tr-so-name"]
     again = listing_form.values_from_record(back)
     assert again["tr-ar-eligibility"] == "لكل من يسكن في لويشام"
+
+
+@pytest.mark.parametrize("typed, saved", [("www.sydenhamgarden.org.uk", "https://www.sydenhamgarden.org.uk"),
+                                          ("lewisham.gov.uk/food?x=1", "https://lewisham.gov.uk/food?x=1"),
+                                          ("HTTP://Example.org", "HTTP://Example.org")])
+def test_a_web_address_without_https_is_fixed_up_not_refused(typed: str, saved: str) -> None:
+    record = prepare(seed.demo_records()[0])
+    values = listing_form.values_from_record(record)
+    values["url"] = typed
+    back, problems = listing_form.record_from_values(values, record, record["id"], record["organization"])
+    assert problems == [] and back["url"] == saved
+
+
+@pytest.mark.parametrize("typed", ["javascript:alert(1)", "not a web address", "ftp://example.org"])
+def test_what_cannot_be_a_web_address_is_still_refused(typed: str) -> None:
+    record = prepare(seed.demo_records()[0])
+    values = listing_form.values_from_record(record)
+    values["url"] = typed
+    _, problems = listing_form.record_from_values(values, record, record["id"], record["organization"])
+    assert [p.field for p in problems] == ["url"]

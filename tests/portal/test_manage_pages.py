@@ -84,7 +84,7 @@ def test_a_form_with_mistakes_comes_back_marked_keeping_what_was_typed(client: T
         "locations-0-address_1": "1 Rushey Green", "locations-0-postcode": "ZZ1 1ZZ",
         "phones-0-number": "call us", "minimum_age": "18", "maximum_age": "12",
         "exceptions-0-from": "2026-12-24", "exceptions-0-to": "2026-12-20",
-        "tr-pl-description": "Herbata", "url": "www.example.org"})
+        "tr-pl-description": "Herbata", "url": "our website"})
     assert page.status_code == 400
     errors = errors_on(page.text)
     assert errors["name"] == "Enter the listing's name."
@@ -97,7 +97,7 @@ def test_a_form_with_mistakes_comes_back_marked_keeping_what_was_typed(client: T
     assert errors["url"].startswith("Enter a web address")
     assert 'href="#schedules-0-opens_at"' in page.text  # the summary links to each field
     for typed in ("Tea and a chat</textarea>", 'value="25:00"', 'value="ZZ1 1ZZ"', 'value="call us"',
-                  "Herbata</textarea>", 'value="www.example.org"'):
+                  "Herbata</textarea>", 'value="our website"'):
         assert typed in page.text
     assert db.execute("select count(*) from services").fetchone()[0] == count
     assert changes.pending(db) == []

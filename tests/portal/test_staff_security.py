@@ -29,7 +29,7 @@ PERSONAS = ("anonymous", "editor_a", "editor_b", "moderator", "engagement_lead",
 ACCESS: dict[str, set[str]] = {
     "/admin": {"admin"},
     "/manage": {"editor_a"},
-    "/moderation": {"moderator"},
+    "/moderation": {"moderator", "admin"},  # administrators moderate too
     "/insight": {"moderator", "engagement_lead"},
     "/surveys/manage": {"engagement_lead", "admin"},
     "/jobs": {"engagement_lead", "admin"},  # a theming job here; imports are the administrators' alone

@@ -39,6 +39,8 @@ from directory import organisations, oruk
 from directory.embeddings import Embedder
 from directory.store import open_db
 from directory.taxonomy import stable_id
+from portal.job_queue import pid_file
+from portal.settings import Settings
 from surveys import answers, store
 from surveys.questions import TEXT, Question
 from tests.portal.staff import form_fields
@@ -298,7 +300,7 @@ def _jobs(base: str, kind: Kind, ids: dict[str, str], folder: Path) -> None:
 
 def _worker_pid(db_path: Path) -> int | None:
     try:
-        return int(db_path.with_name(db_path.stem + ".worker.pid").read_text())
+        return int(pid_file(Settings(db=db_path)).read_text())
     except (OSError, ValueError):
         return None
 

@@ -57,6 +57,7 @@ class SearchQuery:
     offset: int = 0
     at: datetime | None = None  # "now", for open-now; London time is used whatever zone this is in
     query_language: str | None = None  # the language the person searches in (pl, ar...), for stemming words
+    only_ids: frozenset[str] | None = None  # only these listings (the API's other filters, worked out in SQL)
 
 
 @dataclass
@@ -254,11 +255,14 @@ def _filter_mask(found: Corpus, query: SearchQuery, place: postcodes.Place | Non
     neighbourhood = neighbourhood_by_name(query.neighbourhood) if query.neighbourhood else None
     language = (query.language or "").strip().lower()
     mask = np.ones(len(found.listings), dtype=bool)
-    filtering = query.categories or neighbourhood or query.free_only or language or query.open_now
+    filtering = (query.categories or neighbourhood or query.free_only or language or query.open_now
+                 or query.only_ids is not None)
     if not filtering and not (place and query.near_km is not None):
         return mask
     for i, listing in enumerate(found.listings):
         keep = _category_wanted(listing, query.categories)
+        if keep and query.only_ids is not None:
+            keep = listing.id in query.only_ids
         if keep and neighbourhood:
             keep = listing.borough_wide or neighbourhood.code in listing.neighbourhoods
         if keep and query.free_only:

@@ -246,6 +246,74 @@ def import_(file: Annotated[Path, typer.Argument(help="An Open Referral UK JSON 
     out.print(f"Embedded {job.result['embedded']} changed listings.")
 
 
+sources_app = typer.Typer(help="Other publishers' Open Referral UK feeds this directory syncs from.",
+                          no_args_is_help=True)
+directory_app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("add")
+def sources_add(name: Annotated[str, typer.Argument(help="A short name, like family-hubs.")],
+                url: Annotated[str, typer.Argument(help="The feed's API root or its /services address.")],
+                every: Annotated[str | None, typer.Option("--every", help="Sync on a schedule: 6h, 30m, 1d.")] = None,
+                db: DbOption = None) -> None:
+    """Add a publisher's feed to sync from."""
+    from directory import sources
+
+    database = open_db(database_path(db))
+    try:
+        added = sources.add_source(database, name, url, every)
+    except sources.SourceError as error:
+        err.print(f"[red]{error}[/red]", highlight=False)
+        raise typer.Exit(2) from error
+    schedule = f"every {every}" if added.every_s else "when you run `portal directory sync`"
+    out.print(f"Added {added.name} ({added.url}): synced {schedule}.", highlight=False)
+
+
+@sources_app.command("list")
+def sources_list(db: DbOption = None) -> None:
+    """The feeds this directory syncs from, and how each last sync went."""
+    from directory import sources
+
+    found = sources.all_sources(open_db(database_path(db)))
+    if not found:
+        out.print("No sources yet: `portal directory sources add NAME URL` adds one.")
+        return
+    table = Table("Name", "Feed", "Every", "Last sync", "How it went")
+    for each in found:
+        table.add_row(each.name, each.url, f"{each.every_s // 3600}h" if each.every_s and each.every_s % 3600 == 0
+                      else (f"{each.every_s // 60}m" if each.every_s else "-"), each.last_run_at or "never",
+                      each.last_status)
+    out.print(table)
+
+
+@directory_app.command("sync")
+def sync_command(name: Annotated[str | None, typer.Argument(help="One source; all of them if left out.")] = None,
+                 db: DbOption = None) -> None:
+    """Sync from other publishers' feeds now, each all or nothing, as the worker does on their schedule."""
+    from directory import sources
+    from portal import job_kinds, job_records
+
+    settings = Settings(db=database_path(db))
+    database = open_db(settings.db)
+    names = [name] if name else [each.name for each in sources.all_sources(database)]
+    if name and sources.source(database, name) is None:
+        err.print(f"[red]There is no source called {name!r}: `portal directory sources list` shows them.[/red]",
+                  highlight=False)
+        raise typer.Exit(2)
+    failed = 0
+    for each in names:
+        job_id = job_records.create(database, job_kinds.SYNC, each, {"source": each}, "command line")
+        job_kinds.run(settings, job_id)
+        job = job_records.get(database, job_id)
+        if job is not None and job.status == job_records.DONE:
+            out.print(job.result["summary"], highlight=False)
+        else:
+            failed += 1
+            err.print(f"[red]{each}: {job.error if job else 'the sync did not finish.'}[/red]", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def worker(db: DbOption = None) -> None:
     """Run the background worker (themes, imports, reindexing, mail) until stopped; `portal serve` starts one."""

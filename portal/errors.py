@@ -56,7 +56,7 @@ def _without_trailing_slash(request: Request) -> str | None:
     Starlette's own trailing-slash redirect writes an absolute URL from the Host header, so the app turns it
     off (redirect_slashes=False) and redirects here with a path: a browser stays on the site it asked.
     """
-    path = request.url.path
+    path = request.scope["path"]  # not request.url.path: parsing a URL drops a trailing %0D or %0A
     if request.method not in ("GET", "HEAD") or len(path) < 2 or not path.endswith("/"):
         return None
     wanted = {**request.scope, "path": path.rstrip("/") or "/"}

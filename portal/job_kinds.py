@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from accounts import tokens, users
-from directory import index, oruk, publishing
+from directory import index, oruk, publishing, sources
 from directory.embeddings import Embedder, shared_embedder
 from directory.messages import N_
 from directory.store import bump_generation, open_db
@@ -32,6 +32,7 @@ from surveys import theming
 log = logging.getLogger(__name__)
 
 THEMES, IMPORT, REINDEX, PASSWORD_RESET, MAIL = "themes", "import", "reindex", "password_reset", "mail"
+SYNC = "sync"
 
 
 class JobFailed(Exception):
@@ -96,6 +97,29 @@ def import_feed(work: Work) -> dict[str, Any]:
     return {"created": report.created, "updated": report.updated, "embedded": embedded}
 
 
+def sync_source(work: Work) -> dict[str, Any]:
+    """One publisher's feed, all or nothing (directory/sources.py); an earlier interrupted run is put back first."""
+    if work.params.get("undo"):
+        oruk.undo_import(work.db, work.params["undo"])
+        work.keep(undo=None)
+    done = 0
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        work.progress(done, done)
+
+    try:
+        report = sources.sync(work.db, work.params["source"], progress=advance,
+                              keep_undo=lambda before: work.keep(undo=before))
+    except sources.SyncFailed as failed:
+        raise JobFailed(str(failed)) from failed
+    work.keep(undo=None)
+    embedded = publishing.embed_listings(work.db, work.embedder(), report.service_ids)
+    return {"summary": report.summary(), "created": report.created, "updated": report.updated,
+            "archived": report.archived, "held": len(report.held), "embedded": embedded}
+
+
 def reindex(work: Work) -> dict[str, Any]:
     """The word index for every listing, then the meaning of every listing whose text changed."""
     with work.db.atomic():
@@ -145,7 +169,7 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    THEMES: Kind(find_themes), IMPORT: Kind(import_feed), REINDEX: Kind(reindex),
+    THEMES: Kind(find_themes), IMPORT: Kind(import_feed), REINDEX: Kind(reindex), SYNC: Kind(sync_source),
     PASSWORD_RESET: Kind(password_reset, private=True), MAIL: Kind(send_mail, private=True),
 }
 

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from huey import SqliteHuey
+from huey import SqliteHuey, crontab
 
 from directory.store import connect, open_db
 from portal import job_records
@@ -48,12 +48,30 @@ class JobQueue:
 
         self._run_job = run_job
 
+        @self.huey.periodic_task(crontab(minute="*"), name="due_syncs")
+        def due_syncs() -> None:
+            self.queue_due_syncs()
+
     def submit(self, kind: str, subject: str, params: dict[str, Any], by: str) -> int:
         """Record a job and hand it to the worker; returns its number at once."""
         with closing(connect(self.settings.db)) as db:
             job_id = job_records.create(db, kind, subject, params, by)
         self._run_job(job_id)
         return job_id
+
+    def queue_due_syncs(self) -> int:
+        """Hand the worker a sync for each source whose schedule says it is due and that has none waiting or
+        running (the worker asks every minute); returns how many."""
+        from directory import sources
+        from portal.job_kinds import SYNC
+
+        with closing(connect(self.settings.db)) as db:
+            wanted = [name for name in sources.due(db) if not db.execute(
+                "select 1 from jobs where kind = ? and subject = ? and status in (?, ?)",
+                [SYNC, name, job_records.QUEUED, job_records.RUNNING]).fetchone()]
+        for name in wanted:
+            self.submit(SYNC, name, {"source": name}, "schedule")
+        return len(wanted)
 
     def retry(self, job_id: int) -> bool:
         """Queue a failed job again; False if it had not failed."""
@@ -95,7 +113,7 @@ class JobQueue:
             recovered = self.recover()
             if recovered:
                 log.warning("worker: %s unfinished jobs handed over again", recovered)
-            self.huey.create_consumer(workers=1, worker_type="thread", periodic=False).run()
+            self.huey.create_consumer(workers=1, worker_type="thread", periodic=True).run()
         finally:
             pid.unlink(missing_ok=True)
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import Response
 
 from accounts import throttle
-from directory import reports, schedules
+from directory import reports, schedules, sources
 from directory.corpus import Listing, corpus, is_out_of_date
 from directory.embeddings import Embedder
 from directory.messages import N_
@@ -49,6 +49,7 @@ def listing_response(request: Request, db: Db, embedder: Embedder | None, servic
     translated = t.code == "en" or t.code in listing.translations
     rows, notes = sessions(record.get("schedules") or [], t)
     reviewed = listing.last_reviewed
+    origin = sources.provenance(db, [service_id]).get(service_id)
     return render(
         request, db, "listing.html", service=record, listing=listing, translated=translated,
         listing_name=listing.name_in(t.code), description=(listing.translations[t.code].description
@@ -59,7 +60,8 @@ def listing_response(request: Request, db: Db, embedder: Embedder | None, servic
         spoken=_spoken(record, t), last_reviewed=t.date(reviewed) if reviewed else None,
         out_of_date=is_out_of_date(reviewed, schedules.london_now().date()),
         saved=service_id in shortlist.saved_ids(request), current_url=current_url(request), kiosk=kiosk,
-        own_words=listing.fields_in(t.code),
+        own_words=listing.fields_in(t.code), origin=origin,
+        origin_date=t.date(origin.fetched_at[:10]) if origin else None,
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from portal.assistant_services import AssistantServices, AssistantUnavailable
 from portal.settings import Settings
-from tests.browser.conftest import serve
+from tests.live import serve
 
 
 def _free_port() -> int:

@@ -4,53 +4,22 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlite_utils
 import time_machine
-import uvicorn
 
 from directory.store import Database
-from portal.app import create_app
 from portal.settings import Settings
 from tests.conftest import london
+from tests.live import free_port, serve
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PHONE = {"width": 360, "height": 740}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def serve(settings: Settings, port: int) -> Iterator[str]:
-    """The portal served by uvicorn in a thread on 127.0.0.1, for as long as the block runs (its settings say
-    where it listens, as `portal serve` sets them, so the links it gives out lead back to it)."""
-    settings = settings.model_copy(update={"host": "127.0.0.1", "port": port})
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("the portal did not start within 60 s")
-        time.sleep(0.1)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +39,7 @@ def live_database(path: Path) -> sqlite_utils.Database:
 @pytest.fixture(scope="session")
 def live_server(live_db: Path) -> Iterator[str]:
     """The portal over `live_db` (the assistant switched off)."""
-    with serve(Settings(db=live_db, secret_key="browser-tests", rasa_url=""), _free_port()) as base:
+    with serve(Settings(db=live_db, secret_key="browser-tests", rasa_url=""), free_port()) as base:
         yield base
 
 

@@ -162,10 +162,10 @@ def test_an_essay_sent_as_a_search_is_refused_before_anything_is_embedded(client
     assert embedded == []
 
 
-@pytest.mark.parametrize("params", [{"page": "100000000000000000000000000000"}, {"page": "1e29"},
-                                    {"per_page": "101"}, {"proximity": "1e308"}])
-def test_numbers_out_of_range_are_a_400_not_a_crash(client: TestClient, params: dict) -> None:
+@pytest.mark.parametrize("params", [{"page": "1e29"}, {"proximity": "1e308"}, {"proximity": "nan"}])
+def test_numbers_that_cannot_be_used_are_a_400_not_a_crash(client: TestClient, params: dict) -> None:
     assert client.get("/api/v1/services", params=params).status_code == 400
+    # (paging out of range is brought within it instead: see test_oruk_api)
 
 
 def test_a_language_the_portal_does_not_speak_is_not_kept_in_the_search_log(client: TestClient,

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from portal.settings import Settings
-from tests.browser.conftest import _free_port, serve
+from tests.live import free_port, serve
 
 pytestmark = [pytest.mark.slow]
 NEEDS = ["help with debt", "food bank near me", "I can't pay my rent", "someone to talk to", "carers support group",
@@ -32,7 +32,7 @@ LOAD_FOR_S = 30.0  # the load stops after this long, whatever happens
 def portal(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("load") / "portal.db"
     db.write_bytes(seeded_file.read_bytes())
-    with serve(Settings(db=db, secret_key="load", log_searches=False), _free_port()) as base:
+    with serve(Settings(db=db, secret_key="load", log_searches=False), free_port()) as base:
         yield base
 
 

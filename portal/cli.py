@@ -314,6 +314,36 @@ def sync_command(name: Annotated[str | None, typer.Argument(help="One source; al
         raise typer.Exit(1)
 
 
+@directory_app.command("audit")
+def audit_command(source: Annotated[str | None, typer.Option("--source", help="Only this source's listings.")] = None,
+                  db: DbOption = None) -> None:
+    """The feed audit: listings nobody can contact, ids other directories would refuse, reviews out of date,
+    likely duplicates and categories that do not fit; each with its address. Exits 1 if it found anything."""
+    from directory import audit, sources
+
+    settings = Settings(db=database_path(db))
+    database = open_db(settings.db)
+    if source and sources.source(database, source) is None:
+        err.print(f"[red]There is no source called {source!r}: `portal directory sources list` shows them.[/red]",
+                  highlight=False)
+        raise typer.Exit(2)
+    found = audit.audit(database, load_embedder(settings.embedder), source)
+    out.print(f"Checked {found.listings} published listings{f' from {source}' if source else ''}: "
+              f"{len(found.findings)} findings.", highlight=False)
+    for skipped in found.skipped:
+        out.print(f"Not checked (no search model): {skipped}.", highlight=False)
+    for kind, findings in found.by_kind().items():
+        if not findings:
+            continue
+        out.print(f"\n{kind.replace('_', ' ').capitalize()} ({len(findings)})", style="bold", highlight=False)
+        for finding in findings:
+            out.print(f"- {finding.name}: {finding.detail}", highlight=False)
+            out.print(f"  {settings.link('/moderation/listings/' + finding.service_id)}", highlight=False,
+                      soft_wrap=True)
+    if found.findings:
+        raise typer.Exit(1)
+
+
 @app.command()
 def worker(db: DbOption = None) -> None:
     """Run the background worker (themes, imports, reindexing, mail) until stopped; `portal serve` starts one."""

@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from accounts import tokens, users
-from directory import index, oruk, publishing, sources
+from directory import audit, index, oruk, publishing, sources
 from directory.embeddings import Embedder, shared_embedder
 from directory.messages import N_
 from directory.store import bump_generation, open_db
@@ -32,7 +32,7 @@ from surveys import theming
 log = logging.getLogger(__name__)
 
 THEMES, IMPORT, REINDEX, PASSWORD_RESET, MAIL = "themes", "import", "reindex", "password_reset", "mail"
-SYNC = "sync"
+SYNC, AUDIT = "sync", "audit"
 
 
 class JobFailed(Exception):
@@ -120,6 +120,13 @@ def sync_source(work: Work) -> dict[str, Any]:
             "archived": report.archived, "held": len(report.held), "embedded": embedded}
 
 
+def audit_feed(work: Work) -> dict[str, Any]:
+    """The feed audit (directory/audit.py) of the published directory, or of one source's listings."""
+    found = audit.audit(work.db, work.embedder(), work.params.get("source"))
+    return {"listings": found.listings, "skipped": found.skipped,
+            "findings": [finding.as_dict() for finding in found.findings]}
+
+
 def reindex(work: Work) -> dict[str, Any]:
     """The word index for every listing, then the meaning of every listing whose text changed."""
     with work.db.atomic():
@@ -170,6 +177,7 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     THEMES: Kind(find_themes), IMPORT: Kind(import_feed), REINDEX: Kind(reindex), SYNC: Kind(sync_source),
+    AUDIT: Kind(audit_feed),
     PASSWORD_RESET: Kind(password_reset, private=True), MAIL: Kind(send_mail, private=True),
 }
 

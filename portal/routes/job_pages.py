@@ -1,7 +1,7 @@
 """A background job's state for the page that started it (polled by htmx), and trying a failed job again.
 
-Only the people who could start a kind of job see it: engagement leads their themes, administrators imports
-and reindexing. Mail jobs are nobody's to see: they name a person.
+Only the people who could start a kind of job see it: engagement leads their themes, moderators the feed
+audit, administrators imports, syncs and reindexing. Mail jobs are nobody's to see: they name a person.
 """
 
 from __future__ import annotations
@@ -11,24 +11,27 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
-from accounts.users import ADMIN, ENGAGEMENT_LEAD, User
+from accounts.users import ADMIN, ENGAGEMENT_LEAD, MODERATOR, User
 from portal import job_records
 from portal.auth import allow
 from portal.csrf import require_csrf
 from portal.dependencies import Db, RowId
-from portal.job_kinds import IMPORT, REINDEX, THEMES
+from portal.job_kinds import AUDIT, IMPORT, REINDEX, SYNC, THEMES
 from portal.job_queue import job_queue
 from portal.templating import render, url
 
 router = APIRouter(include_in_schema=False)
-Staff = Annotated[User, Depends(allow(ENGAGEMENT_LEAD, ADMIN))]
-WHO_SEES = {THEMES: (ENGAGEMENT_LEAD, ADMIN), IMPORT: (ADMIN,), REINDEX: (ADMIN,)}
+Staff = Annotated[User, Depends(allow(ENGAGEMENT_LEAD, MODERATOR, ADMIN))]
+WHO_SEES = {THEMES: (ENGAGEMENT_LEAD, ADMIN), IMPORT: (ADMIN,), REINDEX: (ADMIN,), SYNC: (ADMIN,),
+            AUDIT: (MODERATOR, ADMIN)}
 
 
 def started_from(job: job_records.Job) -> str:
     """The page that started a job, which shows it."""
     if job.kind == THEMES:
         return f"/surveys/manage/{job.params.get('survey_id', '')}/results"
+    if job.kind == AUDIT:
+        return "/moderation/audit"
     return "/admin/import"
 
 

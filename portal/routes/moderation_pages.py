@@ -1,4 +1,5 @@
-"""Moderators: the queue of changes, each beside the live listing, every listing's history, and reports.
+"""Moderators: the queue of changes, each beside the live listing, every listing's history, reports, and the
+feed audit (run by the worker; this page shows its findings).
 
 Only moderators approve. Restoring a version or archiving a listing adds a version; nothing is deleted.
 """
@@ -13,16 +14,21 @@ from starlette.responses import RedirectResponse, Response
 
 from accounts import users
 from accounts.users import ADMIN, MODERATOR, User
-from directory import changes, freshness, history, reports
+from directory import audit, changes, freshness, history, reports
 from directory.changes import ChangeError
 from directory.embeddings import Embedder
 from directory.history import SYSTEM
 from directory.messages import FieldError, ResidentError
 from directory.reports import ReportError
+from directory.taxonomy import CATEGORIES
+from portal import job_records
 from portal.auth import allow
 from portal.csrf import require_csrf
 from portal.dependencies import Db, RowId, get_embedder, row_number
 from portal.form_errors import by_field, note_errors, typed_note
+from portal.job_kinds import AUDIT
+from portal.job_queue import job_queue
+from portal.routes.job_pages import status_values
 from portal.templating import render, request_translator, url
 
 # Administrators moderate too: in a small partnership the person who runs the portal often decides changes.
@@ -102,6 +108,26 @@ def send_back_change(request: Request, db: Db, moderator: Moderator, change_id: 
     except ChangeError as error:
         return _change_page(request, db, change_id, [FieldError("reason", error.message, **error.params)], reason)
     return RedirectResponse(url(request, "/moderation", done="sent_back"), status_code=303)
+
+
+@router.get("/moderation/audit")
+def audit_page(request: Request, db: Db) -> Response:
+    """The last feed audit's findings, each linking to its listing, and a button to run it again."""
+    latest = job_records.latest(db, AUDIT, "directory")
+    grouped: dict[str, list[dict[str, Any]]] = {kind: [] for kind in audit.KINDS}
+    if latest is not None and latest.status == job_records.DONE:
+        for finding in latest.result.get("findings", []):
+            grouped.setdefault(finding["kind"], []).append(finding)
+    return render(request, db, "moderation/audit.html", job=status_values(request, latest) if latest else None,
+                  ran=latest, grouped=grouped, categories={c.code: c.name for c in CATEGORIES})
+
+
+@router.post("/moderation/audit", dependencies=CSRF)
+def run_audit(request: Request, db: Db, moderator: Moderator) -> Response:
+    current = job_records.latest(db, AUDIT, "directory")
+    if current is None or current.finished:
+        job_queue(request.app.state.settings).submit(AUDIT, "directory", {}, moderator.id)
+    return RedirectResponse(url(request, "/moderation/audit"), status_code=303)
 
 
 @router.get("/moderation/listings")

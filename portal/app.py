@@ -32,6 +32,7 @@ from portal.routes import (
     insight_pages,
     job_pages,
     kiosk_pages,
+    listing_editor_pages,
     listings,
     manage_pages,
     moderation_pages,
@@ -49,6 +50,7 @@ STATIC = Path(__file__).parent / "static"
 SESSION_COOKIE = "portal_session"
 ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.router, info_pages.router,
            chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router, manage_pages.router,
+           listing_editor_pages.router,
            moderation_pages.router, insight_pages.router, survey_pages.router,
            survey_staff_pages.router, job_pages.router, import_pages.router, health.router)
 

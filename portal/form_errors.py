@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import Request
 
 from directory.messages import ResidentError
@@ -14,6 +16,16 @@ def by_field(t: Translator, problems: list[ResidentError], default: str) -> dict
     for problem in problems:
         name = getattr(problem, "field", default)
         errors.setdefault(name, {"text": t.error(problem), "href": f"#{name}"})
+    return errors
+
+
+def placed(errors: dict[str, dict[str, str]], where: Callable[[str], str | None]) -> dict[str, dict[str, str]]:
+    """The error summary says where each box is when the field's own label would not ("Opening times 2, Closes:
+    enter a time like 5pm"); beside the box, the message alone."""
+    for name, error in errors.items():
+        place = where(name)
+        if place:
+            error["summary"] = f"{place}: {error['text']}"
     return errors
 
 

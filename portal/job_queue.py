@@ -59,6 +59,15 @@ class JobQueue:
         self._run_job(job_id)
         return job_id
 
+    def submit_once(self, kind: str, subject: str, params: dict[str, Any], by: str) -> int | None:
+        """Hand over a job unless one of this kind for this subject is already waiting or running (a second
+        press of "Run" does not queue a second run); returns its number, or None if one was waiting."""
+        with closing(connect(self.settings.db)) as db:
+            current = job_records.latest(db, kind, subject)
+        if current is not None and not current.finished:
+            return None
+        return self.submit(kind, subject, params, by)
+
     def queue_due_syncs(self) -> int:
         """Hand the worker a sync for each source whose schedule says it is due and that has none waiting or
         running (the worker asks every minute); returns how many."""
@@ -66,12 +75,8 @@ class JobQueue:
         from portal.job_kinds import SYNC
 
         with closing(connect(self.settings.db)) as db:
-            wanted = [name for name in sources.due(db) if not db.execute(
-                "select 1 from jobs where kind = ? and subject = ? and status in (?, ?)",
-                [SYNC, name, job_records.QUEUED, job_records.RUNNING]).fetchone()]
-        for name in wanted:
-            self.submit(SYNC, name, {"source": name}, "schedule")
-        return len(wanted)
+            wanted = sources.due(db)
+        return sum(self.submit_once(SYNC, name, {"source": name}, "schedule") is not None for name in wanted)
 
     def retry(self, job_id: int) -> bool:
         """Queue a failed job again; False if it had not failed."""

@@ -50,9 +50,33 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "costs": ("option", "amount", "amount_description"),
 }
 _LISTS = {"days"}  # row answers that are ticked boxes, not text
-_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]?([0-5]\d)$")
+# Times as people write them: 9, 9am, 12pm, 4.30pm, 4:30 p.m., 09:30, 1730, noon.
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h]?([0-5]\d))?(am|pm)?$")
 _PHONE = re.compile(r"^\+?[\d\s()-]{6,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+# What the error summary calls a box in a row: "Opening times 2, Closes", as the form's own labels say it.
+ROW_LABELS = {"schedules": N_("Opening times %(n)s"), "exceptions": N_("Change %(n)s"), "locations": N_("Place %(n)s"),
+              "costs": N_("Price %(n)s"), "contacts": N_("Contact person or team %(n)s"),
+              "phones": N_("Phone number %(n)s")}
+BOX_LABELS = {("schedules", "days"): N_("Days"), ("schedules", "opens_at"): N_("Opens"),
+              ("schedules", "closes_at"): N_("Closes"), ("exceptions", "from"): N_("From"),
+              ("exceptions", "to"): N_("To (optional)"), ("exceptions", "opens_at"): N_("Opens"),
+              ("exceptions", "closes_at"): N_("Closes"), ("locations", "postcode"): N_("Postcode"),
+              ("locations", "name"): N_("Name of the place"), ("locations", "address_1"): N_("Building and street"),
+              ("contacts", "email"): N_("Email address"), ("contacts", "phone"): N_("Phone number"),
+              ("costs", "amount"): N_("Amount in pounds")}
+
+
+def box_place(field: str, gettext: Callable[[str], str]) -> str | None:
+    """Where a box in a row is, in words ("Opening times 2, Closes"); None for a box not in a row."""
+    found = re.match(r"^([a-z_]+)-(\d+)-([a-z_]+)$", field)
+    if not found or found[1] not in ROW_LABELS:
+        return None
+    row = gettext(ROW_LABELS[found[1]]) % {"n": int(found[2]) + 1}
+    box = BOX_LABELS.get((found[1], found[3]))
+    return f"{row}, {gettext(box)}" if box else row
 
 
 def blank_row(group: str) -> dict[str, Any]:
@@ -155,14 +179,32 @@ def values_from_form(form: Mapping[str, Any], getlist: Callable[[str], list[str]
     return values
 
 
+def read_time(text: str) -> str | None:
+    """A time of day as 24-hour HH:MM from the way people write it, or None if it is not one."""
+    squashed = re.sub(r"[\s.](?=[ap]\.?m\.?$)", "", text.strip().lower()).replace("a.m.", "am").replace("p.m.", "pm")
+    squashed = squashed.replace(" ", "")
+    if squashed in ("noon", "midday", "12noon"):
+        return "12:00"
+    match = _TIME.match(squashed)
+    if not match:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    elif hour > 23:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
 def _time(value: str, field: str, problems: Problems) -> str | None:
     if not value.strip():
         return None
-    match = _TIME.match(value.strip())
-    if not match:
-        problems.append(FieldError(field, N_("Enter a time like 09:30 or 17:00.")))
-        return None
-    return f"{int(match.group(1)):02d}:{match.group(2)}"
+    found = read_time(value)
+    if found is None:
+        problems.append(FieldError(field, N_("Enter a time like 9am, 4.30pm or 17:00.")))
+    return found
 
 
 def _date(value: str, field: str, problems: Problems) -> date | None:
@@ -260,6 +302,12 @@ def _schedules(values: Values, sid: str, problems: Problems) -> list[Record]:
                 "description": row["description"].strip()}
         found.append({k: v for k, v in item.items() if v})
     return found
+
+
+def schedule_records(values: Values) -> list[Record]:
+    """The opening times as the listing would store them, however the editor wrote them; rows with mistakes are
+    kept as far as they can be read (for showing the answers back, not for saving)."""
+    return _schedules(values, "", [])
 
 
 def _locations(values: Values, sid: str, live: Record | None, problems: Problems,

@@ -21,6 +21,7 @@ from portal import auth, csrf, languages, shortlist
 from portal.auth import signed_in
 from portal.i18n import Translator, translator
 from portal.languages import LANGUAGES
+from portal.middleware import STAFF_PATHS, split_language
 from surveys.redaction import redact
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -111,6 +112,8 @@ def render(
         "shortlist_count": len(shortlist.saved_ids(request)),
         "kiosk_reset": kiosk_reset_url(request),
         "settings": request.app.state.settings, "path": request.url.path,
+        # Staff pages are for work: the header leaves out what residents use (their shortlist, the assistant).
+        "staff_page": split_language(request.url.path)[1].startswith(STAFF_PATHS),
         "current_user": signed_in(request) if auth.SESSION_KEY in request.session else None, **values,
     }
     return templates.TemplateResponse(request, template, context, status_code=status_code)

@@ -82,7 +82,5 @@ async def start_import(request: Request, db: Db, admin: Admin) -> Response:
 
 @router.post("/admin/reindex", dependencies=CSRF)
 def start_reindex(request: Request, db: Db, admin: Admin) -> Response:
-    current = job_records.latest(db, REINDEX, "directory")
-    if current is None or current.finished:
-        job_queue(request.app.state.settings).submit(REINDEX, "directory", {}, admin.id)
+    job_queue(request.app.state.settings).submit_once(REINDEX, "directory", {}, admin.id)
     return RedirectResponse(url(request, "/admin/import"), status_code=303)

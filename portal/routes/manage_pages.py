@@ -7,27 +7,27 @@ editor's organisations (403 otherwise), so an editor can neither read nor change
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from accounts.users import EDITOR, User
-from directory import changes, freshness, history, organisations, reports
+from directory import changes, freshness, organisations, reports
 from directory.changes import ChangeError, ChangeRejected
 from directory.embeddings import Embedder
-from directory.history import FieldChange
 from directory.messages import N_, FieldError, ResidentError
 from directory.reports import ReportError
 from directory.schedules import DAY_CODES
 from directory.services import Record
 from directory.taxonomy import CATEGORIES, NEIGHBOURHOODS
 from directory.translations import load_listing
-from portal import listing_form
+from portal import listing_form, listing_sections, listing_summary
 from portal.auth import allow, owns
 from portal.csrf import require_csrf
 from portal.dependencies import Db, RowId, get_embedder
-from portal.form_errors import by_field, note_errors, typed_note
+from portal.form_errors import by_field, note_errors, placed, typed_note
 from portal.i18n import Translator
 from portal.templating import render, request_translator, url
 
@@ -52,7 +52,7 @@ def _live_or_404(db: Db, service_id: str) -> Record:
     return live
 
 
-def _latest_change(db: Db, service_id: str) -> changes.Change | None:
+def latest_change(db: Db, service_id: str) -> changes.Change | None:
     """The editor's newest change to this listing if it still waits or was sent back: the form starts from it."""
     row = db.execute("select id from listing_changes where service_id = ? order by id desc limit 1",
                      [service_id]).fetchone()
@@ -83,7 +83,8 @@ def _dashboard(request: Request, db: Db, organization_id: str, problems: dict[in
                   recent=changes.changes_for(db, organization_id, limit=20),
                   due=freshness.due_for_review(db, organization_id), reports=reports.open_reports(db, organization_id),
                   resolved=reports.recently_resolved(db, organization_id, limit=10), problems=reports.PROBLEMS,
-                  report_errors=report_errors, notes=notes or {}, errors={}, names={r[0]: r[1] for r in listings})
+                  report_errors=report_errors, notes=notes or {}, errors={}, names={r[0]: r[1] for r in listings},
+                  drafts=listing_sections.drafts_of(db, organization_id))
 
 
 @router.get("/manage/organisations/{organization_id}")
@@ -94,17 +95,22 @@ def organisation_dashboard(request: Request, db: Db, editor: Editor, organizatio
 
 def _form(request: Request, db: Db, organization_id: str, service_id: str | None, values: dict[str, Any],
           problems: list[ResidentError] | None = None, waiting: changes.Change | None = None,
-          base: str = "", conflict: list[FieldChange] | None = None) -> Response:
-    errors = by_field(request_translator(request), problems or [], "name")
-    action = f"/manage/listings/{service_id}" if service_id else f"/manage/organisations/{organization_id}/listings/new"
+          base: str = "", conflict: list[listing_summary.Difference] | None = None) -> Response:
+    errors = listing_errors(request_translator(request), problems or [])
+    action = f"/manage/listings/{service_id}/all" if service_id else \
+        f"/manage/organisations/{organization_id}/listings/new/all"
     status = 409 if conflict is not None else 400 if errors else 200
     return render(request, db, "manage/listing_form.html", status_code=status, errors=errors,
                   values=values, form_action=url(request, action), service_id=service_id, waiting=waiting,
                   organisation=organisations.get(db, organization_id), form=listing_form,
-                  options=_options(request_translator(request)), base=base, conflict=conflict)
+                  options=options_for(request_translator(request)), base=base, conflict=conflict)
 
 
-def _options(t: Translator) -> dict[str, list[tuple[str, str]]]:
+def listing_errors(t: Translator, problems: list[ResidentError]) -> dict[str, dict[str, str]]:
+    return placed(by_field(t, problems, "name"), lambda name: listing_form.box_place(name, t.gettext))
+
+
+def options_for(t: Translator) -> dict[str, list[tuple[str, str]]]:
     """The tick boxes' values and labels, in the editor's language."""
     return {
         "categories": [(c.code, t.gettext(c.name)) for c in CATEGORIES],
@@ -115,34 +121,38 @@ def _options(t: Translator) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-@router.get("/manage/organisations/{organization_id}/listings/new")
+@router.get("/manage/organisations/{organization_id}/listings/new/all")
 def new_listing_form(request: Request, db: Db, editor: Editor, organization_id: str) -> Response:
     owns(editor, organization_id)
     organisation_record(db, organization_id)
     return _form(request, db, organization_id, None, listing_form.values_from_record(None))
 
 
-def _live_or_draft(db: Db, service_id: str) -> tuple[Record | None, changes.Change | None, str]:
+def live_or_draft(db: Db, service_id: str) -> tuple[Record | None, changes.Change | None, str]:
     """A listing to edit: the live one with the editor's newest change to it, or a new listing not yet
-    published whose change waits or was sent back; with the organisation that runs it. 404 if neither."""
+    published whose change waits or was sent back, or one still being written a section at a time; with the
+    organisation that runs it. 404 if none."""
     live = load_listing(db, service_id)
-    waiting = _latest_change(db, service_id)
+    waiting = latest_change(db, service_id)
     if live is None and waiting is None:
-        raise HTTPException(status_code=404, detail="listing")
+        started = listing_sections.draft(db, service_id)
+        if started is None:
+            raise HTTPException(status_code=404, detail="listing")
+        return None, None, started.organization_id
     organization_id = live["organization_id"] if live else waiting.organization_id
     return live, waiting, str(organization_id)
 
 
-@router.get("/manage/listings/{service_id}")
+@router.get("/manage/listings/{service_id}/all")
 def edit_listing_form(request: Request, db: Db, editor: Editor, service_id: str) -> Response:
-    live, waiting, organization_id = _live_or_draft(db, service_id)
+    live, waiting, organization_id = live_or_draft(db, service_id)
     owns(editor, organization_id)
     start = waiting.record if waiting else live
     return _form(request, db, organization_id, service_id, listing_form.values_from_record(start),
                  waiting=waiting, base=changes.edit_base(db, service_id))
 
 
-def _adding(form: Any, values: dict[str, Any]) -> bool:
+def adding(form: Any, values: dict[str, Any]) -> bool:
     """The "add another" buttons post the form back to show one more empty row, saving nothing.
 
     The form always ends with an empty row; if that one was left empty, it needs a second.
@@ -161,46 +171,68 @@ def _problems_from(rejected: ChangeRejected) -> list[ResidentError]:
     return [FieldError("name", N_("{where}: {problem}"), where=p.path, problem=p.message) for p in rejected.problems]
 
 
-async def _save(request: Request, db: Db, editor: User, embedder: Embedder | None, organization_id: str,
-                service_id: str, live: Record | None) -> Response:
-    form = await request.form()
-    values = listing_form.values_from_form(form, lambda name: [str(v) for v in form.getlist(name)])
-    editing = service_id if live or _latest_change(db, service_id) else None  # a new listing has no address yet
-    base = str(form.get("base", ""))[:40]
-    if _adding(form, values):
-        return _form(request, db, organization_id, editing, values, base=base)
-
+def shared_location(db: Db, service_id: str) -> Callable[[str], bool]:
     def shared(location_id: str) -> bool:
         return db.execute("select count(*) from service_at_locations where location_id = ? and service_id != ?",
                           [location_id, service_id]).fetchone()[0] > 0
+    return shared
 
+
+Again = Callable[..., Response]  # shows the page again: (values, problems=..., base=..., conflict=...)
+
+
+def send_listing(request: Request, db: Db, editor: User, embedder: Embedder | None, organization_id: str,
+                 service_id: str, live: Record | None, values: dict[str, Any], base: str, editing: str | None,
+                 again: Again) -> Response:
+    """Check every answer and send the listing, for a moderator or live: the one path for the one-page form and
+    for "check your answers". A mistake, or a change someone else made meanwhile, shows the page `again`."""
     record, problems = listing_form.record_from_values(values, live, service_id,
-                                                       organisation_record(db, organization_id), shared)
+                                                       organisation_record(db, organization_id),
+                                                       shared_location(db, service_id))
     if problems:
-        return _form(request, db, organization_id, editing, values, list(problems), base=base)
+        return again(values, problems=list(problems), base=base)
     if editing and base != changes.edit_base(db, service_id):
         # Changed (or a change proposed) by someone else since this form was opened: show both, never replace.
-        waiting = _latest_change(db, service_id)
+        waiting = latest_change(db, service_id)
         now = waiting.record if waiting and waiting.status == "pending" else live
-        return _form(request, db, organization_id, editing, values, base=changes.edit_base(db, service_id),
-                     conflict=history.diff(now, record))
+        return again(values, base=changes.edit_base(db, service_id),
+                     conflict=listing_summary.differences(listing_form.values_from_record(now) if now else None,
+                                                          values, request_translator(request)))
     try:
         made = changes.propose(db, record, editor.id, organisations.publishes_directly(db, organization_id), embedder)
     except ChangeRejected as rejected:
-        return _form(request, db, organization_id, editing, values, _problems_from(rejected), base=base)
+        return again(values, problems=_problems_from(rejected), base=base)
+    listing_sections.discard(db, service_id)
     notice = "published" if made.status == "approved" else "queued"
     return RedirectResponse(url(request, f"/manage/organisations/{organization_id}", saved=notice), status_code=303)
 
 
-@router.post("/manage/organisations/{organization_id}/listings/new", dependencies=CSRF)
+async def _save(request: Request, db: Db, editor: User, embedder: Embedder | None, organization_id: str,
+                service_id: str, live: Record | None) -> Response:
+    form = await request.form()
+    values = listing_form.values_from_form(form, lambda name: [str(v) for v in form.getlist(name)])
+    editing = service_id if live or latest_change(db, service_id) else None  # a new listing has no address yet
+    base = str(form.get("base", ""))[:40]
+    if adding(form, values):
+        return _form(request, db, organization_id, editing, values, base=base)
+
+    def again(shown: dict[str, Any], problems: list[ResidentError] | None = None, base: str = base,
+              conflict: list[Any] | None = None) -> Response:
+        return _form(request, db, organization_id, editing, shown, problems, base=base, conflict=conflict)
+
+    return send_listing(request, db, editor, embedder, organization_id, service_id, live, values, base, editing,
+                        again)
+
+
+@router.post("/manage/organisations/{organization_id}/listings/new/all", dependencies=CSRF)
 async def create_listing(request: Request, db: Db, editor: Editor, embedder: Model, organization_id: str) -> Response:
     owns(editor, organization_id)
     return await _save(request, db, editor, embedder, organization_id, str(uuid.uuid4()), None)
 
 
-@router.post("/manage/listings/{service_id}", dependencies=CSRF)
+@router.post("/manage/listings/{service_id}/all", dependencies=CSRF)
 async def update_listing(request: Request, db: Db, editor: Editor, embedder: Model, service_id: str) -> Response:
-    live, _, organization_id = _live_or_draft(db, service_id)
+    live, _, organization_id = live_or_draft(db, service_id)
     owns(editor, organization_id)
     return await _save(request, db, editor, embedder, organization_id, service_id, live)
 

@@ -21,7 +21,7 @@ from directory.history import SYSTEM
 from directory.messages import FieldError, ResidentError
 from directory.reports import ReportError
 from directory.taxonomy import CATEGORIES
-from portal import job_records
+from portal import job_records, listing_form, listing_summary
 from portal.auth import allow
 from portal.csrf import require_csrf
 from portal.dependencies import Db, RowId, get_embedder, row_number
@@ -78,10 +78,13 @@ def _comparison(db: Db, change_id: int) -> changes.Comparison:
 
 def _change_page(request: Request, db: Db, change_id: int, problems: list[ResidentError] | None = None,
                  reason: str = "") -> Response:
-    errors = by_field(request_translator(request), problems or [], "reason")
+    t = request_translator(request)
+    errors = by_field(t, problems or [], "reason")
     found = _comparison(db, change_id)
+    readable = listing_summary.differences(listing_form.values_from_record(found.live) if found.live else None,
+                                           listing_form.values_from_record(found.change.record), t)
     return render(request, db, "moderation/change.html", status_code=400 if errors else 200, errors=errors,
-                  comparison=found, reason=reason, people=_names(db),
+                  comparison=found, readable=readable, reason=reason, people=_names(db),
                   organisation=_organisation_names(db).get(found.change.organization_id or "", ""))
 
 
@@ -124,9 +127,7 @@ def audit_page(request: Request, db: Db) -> Response:
 
 @router.post("/moderation/audit", dependencies=CSRF)
 def run_audit(request: Request, db: Db, moderator: Moderator) -> Response:
-    current = job_records.latest(db, AUDIT, "directory")
-    if current is None or current.finished:
-        job_queue(request.app.state.settings).submit(AUDIT, "directory", {}, moderator.id)
+    job_queue(request.app.state.settings).submit_once(AUDIT, "directory", {}, moderator.id)
     return RedirectResponse(url(request, "/moderation/audit"), status_code=303)
 
 

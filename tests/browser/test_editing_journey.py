@@ -11,6 +11,8 @@ from accounts import users
 from directory import changes, reports
 from directory.analytics import log_search
 from directory.translations import load_listing
+from portal.job_queue import JobQueue
+from portal.settings import Settings
 from tests.browser.conftest import live_database
 from tests.browser.test_accessibility import _axe_violations
 
@@ -58,10 +60,16 @@ def test_invited_editor_changes_a_listing_a_moderator_approves_and_a_resident_fi
     page.wait_for_url(re.compile(r".*/account$"))
     page.click("text=Your listings")
     page.wait_for_url(re.compile(rf".*/manage/organisations/{org}$"))
-    page.click(f"a[href='/manage/listings/{listing}']")
+    page.click(f"a[href='/manage/listings/{listing}']")  # the task list: one part at a time
+    page.click(f"a[href='/manage/listings/{listing}/edit/about']")
     description = page.locator("#description")
     description.fill(description.input_value() + " Ask about our xylophone repair café.")
-    page.click("form button.govuk-button:not(.govuk-button--secondary):visible")
+    page.click("form button.govuk-button:not(.govuk-button--secondary):visible")  # save and continue
+    page.wait_for_url(re.compile(r".*saved=about"))
+    assert "Changed" in page.locator("#about-status").inner_text()
+    page.click("text=Check your answers and send")
+    assert "xylophone repair café" in page.locator("table.np-diff ins").first.inner_text()
+    page.click("form button.govuk-button:visible")
     page.wait_for_url(re.compile(r".*saved=queued"))
     assert "Waiting for a moderator" in page.content()
     page.goto(f"{live_server}/services/{listing}")
@@ -107,23 +115,37 @@ def test_editor_and_moderator_pages_have_no_axe_violations(audited, live_server:
             found[name] = violations
 
     sign_in(audited, live_server, editor_email, language)
-    for path in (f"/manage/organisations/{org}", f"/manage/listings/{listing}",
-                 f"/manage/organisations/{org}/listings/new"):
+    for path in (f"/manage/organisations/{org}", f"/manage/listings/{listing}/all",
+                 f"/manage/organisations/{org}/listings/new", f"/manage/listings/{listing}",
+                 f"/manage/listings/{listing}/edit/times", f"/manage/listings/{listing}/check"):
         audited.goto(f"{live_server}/{language}{path}")
         audit(path)
+    audited.goto(f"{live_server}/{language}/manage/listings/{listing}/all")
     audited.fill("#name", "")
     audited.fill("#schedules-0-opens_at", "25:00")
     audited.click("form button.govuk-button:not(.govuk-button--secondary):visible")
     audited.wait_for_selector(".govuk-error-summary")
     audit("listing form with errors")
+    audited.goto(f"{live_server}/{language}/manage/listings/{listing}/edit/times")
+    audited.fill("#schedules-0-opens_at", "half nine")
+    audited.click("form button.govuk-button:not(.govuk-button--secondary):visible")
+    audited.wait_for_selector(".govuk-error-summary")
+    audit("opening times with a mistake")
+    audited.goto(f"{live_server}/{language}/manage/listings/{listing}")
+    audit("task list with a problem")
+    audited.goto(f"{live_server}/{language}/manage/listings/{listing}/check")
+    audit("check your answers with a problem")
     audited.goto(f"{live_server}/{language}/manage/organisations/{org}")
     audited.locator("form[action*='/resolve'] button").first.click()
     audited.wait_for_selector(".govuk-error-summary")
     audit("report resolved without a note")
 
     sign_in(audited, live_server, "journey-mod@example.org", language)
+    audited.goto(f"{live_server}/{language}/moderation/audit")
+    audited.click("form[action$='/moderation/audit'] button")
+    JobQueue(Settings(db=live_db)).work_waiting()
     for path in ("/moderation", f"/moderation/changes/{change.id}", "/moderation/listings",
-                 f"/moderation/listings/{listing}", "/insight/gaps"):
+                 f"/moderation/listings/{listing}", "/insight/gaps", "/moderation/audit"):
         audited.goto(f"{live_server}/{language}{path}")
         audit(path)
     audited.goto(f"{live_server}/{language}/moderation/changes/{change.id}")

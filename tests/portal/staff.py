@@ -22,6 +22,14 @@ def post(client: TestClient, path: str, form_page: str, **data: str):  # noqa: A
     return client.post(path, data={"csrf_token": token(client, form_page), **data}, follow_redirects=False)
 
 
+def send_changed(client: TestClient, path: str, **changed: str | list[str]):  # noqa: ANN201
+    """Open a form, change some answers as a person would, and send it."""
+    fields = form_fields(client.get(path).text)
+    for name, value in changed.items():
+        fields[name] = value if isinstance(value, list) else [value]
+    return client.post(path, data=fields, follow_redirects=False)
+
+
 def sign_in(client: TestClient, email: str, password: str = PASSWORD):  # noqa: ANN201
     return post(client, "/account/sign-in", "/account/sign-in", email=email, password=password)
 

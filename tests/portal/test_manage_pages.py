@@ -14,7 +14,7 @@ from directory import changes, organisations, reports
 from directory.corpus import is_out_of_date
 from directory.schedules import london_today
 from directory.translations import load_listing
-from tests.portal.staff import form_fields, post, sign_in, staff
+from tests.portal.staff import form_fields, post, send_changed, sign_in, staff
 
 
 @pytest.fixture
@@ -36,12 +36,7 @@ def listing(db, people) -> str:
                       "order by name limit 1", [org]).fetchone()[0]
 
 
-def edit(client: TestClient, path: str, **changed: str | list[str]):  # noqa: ANN201
-    """Open the form, change some answers as a person would, and send it."""
-    fields = form_fields(client.get(path).text)
-    for name, value in changed.items():
-        fields[name] = value if isinstance(value, list) else [value]
-    return client.post(path, data=fields, follow_redirects=False)
+edit = send_changed
 
 
 def errors_on(page: str) -> dict[str, str]:
@@ -53,7 +48,7 @@ def errors_on(page: str) -> dict[str, str]:
 def test_an_edit_waits_for_a_moderator_and_then_residents_find_it(client: TestClient, db, people, listing) -> None:
     sign_in(client, people["editor_a"].email)
     before = load_listing(db, listing)["description"]
-    sent = edit(client, f"/manage/listings/{listing}", description="Now with a quizzical tapestry workshop.")
+    sent = edit(client, f"/manage/listings/{listing}/all", description="Now with a quizzical tapestry workshop.")
     assert sent.status_code == 303 and "saved=queued" in sent.headers["location"]
     assert load_listing(db, listing)["description"] == before
     assert "quizzical" not in client.get(f"/services/{listing}").text
@@ -77,7 +72,7 @@ def test_an_edit_waits_for_a_moderator_and_then_residents_find_it(client: TestCl
 def test_a_form_with_mistakes_comes_back_marked_keeping_what_was_typed(client: TestClient, db, people) -> None:
     sign_in(client, people["editor_a"].email)
     org = people["editor_a"].organizations[0]
-    path = f"/manage/organisations/{org}/listings/new"
+    path = f"/manage/organisations/{org}/listings/new/all"
     count = db.execute("select count(*) from services").fetchone()[0]
     page = edit(client, path, name="", description="Tea and a chat", **{
         "schedules-0-days": ["MO"], "schedules-0-opens_at": "25:00", "schedules-0-closes_at": "17:00",
@@ -88,7 +83,8 @@ def test_a_form_with_mistakes_comes_back_marked_keeping_what_was_typed(client: T
     assert page.status_code == 400
     errors = errors_on(page.text)
     assert errors["name"] == "Enter the listing's name."
-    assert errors["schedules-0-opens_at"] == "Enter a time like 09:30 or 17:00."
+    assert errors["schedules-0-opens_at"] == "Enter a time like 9am, 4.30pm or 17:00."
+    assert "Opening times 1, Opens: Enter a time like 9am" in page.text  # the summary says which box
     assert "ZZ1 1ZZ" in errors["locations-0-postcode"]
     assert errors["phones-0-number"].startswith("Enter a phone number")
     assert errors["maximum_age"].startswith("The oldest age")
@@ -105,7 +101,7 @@ def test_a_form_with_mistakes_comes_back_marked_keeping_what_was_typed(client: T
 
 def test_add_another_shows_one_more_row_and_saves_nothing(client: TestClient, db, people, listing) -> None:
     sign_in(client, people["editor_a"].email)
-    path = f"/manage/listings/{listing}"
+    path = f"/manage/listings/{listing}/all"
     rows = len(re.findall(r'name="phones-\d+-number"', client.get(path).text))
     page = edit(client, path, add="phones", **{f"phones-{rows - 1}-number": "020 7946 0999"})
     assert page.status_code == 200
@@ -117,7 +113,7 @@ def test_every_part_of_a_new_listing_is_kept_and_shown_to_residents(client: Test
     org = people["editor_a"].organizations[0]
     organisations.set_publishes_directly(db, org, True)
     sign_in(client, people["editor_a"].email)
-    sent = edit(client, f"/manage/organisations/{org}/listings/new", **{
+    sent = edit(client, f"/manage/organisations/{org}/listings/new/all", **{
         "name": "Hither Green sewing circle", "description": "Mend clothes together and learn to sew.",
         "status": "active", "fees": "Free", "eligibility_description": "Adults", "minimum_age": "18",
         "categories": ["activities"], "areas": ["n2"], "application_process": "Just drop in",
@@ -144,14 +140,14 @@ def test_every_part_of_a_new_listing_is_kept_and_shown_to_residents(client: Test
     page = client.get(f"/services/{service_id}").text
     assert "Changes to these times" in page and "Closed for the holidays" in page
     assert "Hither Green dikiş çevresi" in client.get(f"/tr/services/{service_id}").text
-    again = form_fields(client.get(f"/manage/listings/{service_id}").text)
+    again = form_fields(client.get(f"/manage/listings/{service_id}/all").text)
     assert again["schedules-1-week"] == ["1"] and again["exceptions-0-from"] == ["2099-12-24"]
     assert again["locations-0-access_details"] == ["Lift and accessible toilet"]
 
 
 def test_a_change_sent_back_tells_the_editor_why(client: TestClient, db, people, listing) -> None:
     sign_in(client, people["editor_a"].email)
-    edit(client, f"/manage/listings/{listing}", name="Shouty NAME!!!")
+    edit(client, f"/manage/listings/{listing}/all", name="Shouty NAME!!!")
     change_id = changes.pending(db)[0].id
     client.cookies.clear()
     sign_in(client, people["moderator"].email)
@@ -163,7 +159,7 @@ def test_a_change_sent_back_tells_the_editor_why(client: TestClient, db, people,
     sign_in(client, people["editor_a"].email)
     org = people["editor_a"].organizations[0]
     assert "Please keep the listing&#39;s usual name." in client.get(f"/manage/organisations/{org}").text
-    form = client.get(f"/manage/listings/{listing}").text
+    form = client.get(f"/manage/listings/{listing}/all").text
     assert "sent your last change back" in form and 'value="Shouty NAME!!!"' in form
 
 
@@ -175,7 +171,7 @@ def test_staff_pages_in_arabic_keep_english_names_left_to_right_and_say_they_are
     own = client.get(f"/ar/manage/organisations/{org}").text
     assert 'dir="rtl"' in own and f'<span lang="en" dir="ltr">{html.escape(name)}</span> ' \
         '<span class="np-in-english">(بالإنجليزية)</span>' in own
-    edit(client, f"/manage/listings/{listing}", **{"tr-ar-name": "اسم جديد", "description": "Fresh words."})
+    edit(client, f"/manage/listings/{listing}/all", **{"tr-ar-name": "اسم جديد", "description": "Fresh words."})
     client.cookies.clear()
     sign_in(client, people["moderator"].email)
     change_id = changes.pending(db)[0].id
@@ -288,7 +284,7 @@ def test_an_organisation_an_administrator_adds_can_hold_listings(client: TestCli
     users.add_membership(db, people["editor_b"].id, org)
     client.cookies.clear()
     sign_in(client, people["editor_b"].email)
-    sent = edit(client, f"/manage/organisations/{org}/listings/new", name="Forest Hill larder",
+    sent = edit(client, f"/manage/organisations/{org}/listings/new/all", name="Forest Hill larder",
                 description="Food for a small fee each week.")
     assert sent.status_code == 303, errors_on(sent.text)
     assert [c.name for c in changes.pending(db)] == ["Forest Hill larder"]
@@ -297,15 +293,15 @@ def test_an_organisation_an_administrator_adds_can_hold_listings(client: TestCli
 def test_a_new_listing_sent_back_opens_with_the_reason_and_can_be_put_right(client: TestClient, db, people) -> None:
     org = people["editor_a"].organizations[0]
     sign_in(client, people["editor_a"].email)
-    edit(client, f"/manage/organisations/{org}/listings/new", name="Lewisham knit and natter",
+    edit(client, f"/manage/organisations/{org}/listings/new/all", name="Lewisham knit and natter",
          description="Knitting together.")
     [made] = changes.pending(db)
     changes.send_back(db, made.id, people["moderator"].id, "Say where it meets, please.")
     own = client.get(f"/manage/organisations/{org}").text
     assert f'href="/manage/listings/{made.service_id}"' in own and "Say where it meets, please." in own
-    form = client.get(f"/manage/listings/{made.service_id}")
+    form = client.get(f"/manage/listings/{made.service_id}/all")
     assert form.status_code == 200 and 'value="Lewisham knit and natter"' in form.text
-    fixed = edit(client, f"/manage/listings/{made.service_id}", description="Knitting together at the library.")
+    fixed = edit(client, f"/manage/listings/{made.service_id}/all", description="Knitting together at the library.")
     assert fixed.status_code == 303
     [again] = changes.pending(db)
     assert again.service_id == made.service_id and again.record["description"] == "Knitting together at the library."
@@ -317,7 +313,7 @@ def test_a_new_listing_sent_back_opens_with_the_reason_and_can_be_put_right(clie
 def test_two_tabs_editing_one_listing_the_second_save_is_shown_both_versions_not_saved_over_the_first(
         client: TestClient, db, people, listing) -> None:
     sign_in(client, people["editor_a"].email)
-    path = f"/manage/listings/{listing}"
+    path = f"/manage/listings/{listing}/all"
     first_tab, second_tab = form_fields(client.get(path).text), form_fields(client.get(path).text)
     first_tab["description"] = ["Open on Saturdays from March."]
     assert client.post(path, data=first_tab, follow_redirects=False).status_code == 303
@@ -338,7 +334,7 @@ def test_two_tabs_editing_one_listing_the_second_save_is_shown_both_versions_not
 def test_an_approval_while_an_editor_edits_is_shown_to_them_before_they_save(
         client: TestClient, db, people, listing) -> None:
     sign_in(client, people["editor_a"].email)
-    path = f"/manage/listings/{listing}"
+    path = f"/manage/listings/{listing}/all"
     open_form = form_fields(client.get(path).text)
     changes.publish(db, {**load_listing(db, listing), "name": "Renamed by the partnership"}, people["admin"].id,
                     "edited")

@@ -90,7 +90,7 @@ def world(db) -> dict[str, str]:
     job_records.fail(db, job, "Stopped for the sweep")
     return {"job_id": str(job), "organization_id": org_a, "service_id": listing, "change_id": str(change.id),
             "report_id": str(report), "user_id": people["editor_b"].id, "survey_id": survey.id,
-            "question_id": question.id, "language": "pl", "code": survey.code,
+            "question_id": question.id, "language": "pl", "code": survey.code, "key": "times",
             **{f"{name}_email": p.email for name, p in people.items()}}
 
 
@@ -155,7 +155,10 @@ def test_an_editor_cannot_read_change_or_approve_another_organisations_listing(c
     assert "A&#39;s draft name" not in client.get(f"/manage/listings/{listing}").text
     assert client.get(f"/moderation/changes/{change}").status_code == 403
     page = f"/manage/organisations/{org}/listings/new"
-    assert post(client, f"/manage/listings/{listing}", "/account", name="Taken over").status_code == 403
+    assert post(client, f"/manage/listings/{listing}/all", "/account", name="Taken over").status_code == 403
+    assert post(client, f"/manage/listings/{listing}/edit/about", "/account", name="Taken over").status_code == 403
+    assert post(client, f"/manage/listings/{listing}/check", "/account").status_code == 403
+    assert client.get(f"/manage/listings/{listing}/check").status_code == 403
     assert post(client, page, "/account", name="Planted").status_code == 403
     assert post(client, f"/moderation/changes/{change}/approve", "/account").status_code == 403
     assert post(client, f"/manage/listings/{listing}/confirm", "/account").status_code == 403
@@ -197,7 +200,7 @@ def test_script_typed_into_any_text_field_is_only_ever_shown_as_text(client: Tes
     org = world["organization_id"]
     organisations.set_publishes_directly(db, org, False)
     act_as(client, "editor_a", world)
-    path = f"/manage/organisations/{org}/listings/new"
+    path = f"/manage/organisations/{org}/listings/new/all"
     fields = form_fields(client.get(path).text)
     checked_format = {"url", "email", "minimum_age", "maximum_age", "status"}
     typed = [name for name in fields if name != "csrf_token" and name not in checked_format
@@ -212,7 +215,9 @@ def test_script_typed_into_any_text_field_is_only_ever_shown_as_text(client: Tes
     change = changes.pending(db, org)[-1]
     reports.report_problem(db, world["service_id"], "other", SCRIPT.format("report"))
 
-    pages = {f"/manage/organisations/{org}": ["name", "report"], f"/manage/listings/{change.service_id}": typed}
+    pages = {f"/manage/organisations/{org}": ["name", "report"], f"/manage/listings/{change.service_id}/all": typed,
+             f"/manage/listings/{change.service_id}/check": [n for n in typed if not n.endswith("-description")
+                                                              or not n.startswith(("schedules", "exceptions"))]}
     act_as(client, "moderator", world)
     pages_for_moderator = {"/moderation": ["name", "report"], f"/moderation/changes/{change.id}": typed}
     for url, names in pages_for_moderator.items():

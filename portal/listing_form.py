@@ -76,7 +76,7 @@ def box_place(field: str, gettext: Callable[[str], str]) -> str | None:
         return None
     row = gettext(ROW_LABELS[found[1]]) % {"n": int(found[2]) + 1}
     box = BOX_LABELS.get((found[1], found[3]))
-    return f"{row}, {gettext(box)}" if box else row
+    return gettext(N_("%(row)s, %(box)s")) % {"row": row, "box": gettext(box)} if box else row
 
 
 def blank_row(group: str) -> dict[str, Any]:

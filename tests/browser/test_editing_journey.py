@@ -67,7 +67,7 @@ def test_invited_editor_changes_a_listing_a_moderator_approves_and_a_resident_fi
     page.click("form button.govuk-button:not(.govuk-button--secondary):visible")  # save and continue
     page.wait_for_url(re.compile(r".*saved=about"))
     assert "Changed" in page.locator("#about-status").inner_text()
-    page.click("text=Check your answers and send")
+    page.click(f"a.govuk-button[href='/manage/listings/{listing}/check']")
     assert "xylophone repair café" in page.locator("table.np-diff ins").first.inner_text()
     page.click("form button.govuk-button:visible")
     page.wait_for_url(re.compile(r".*saved=queued"))

@@ -27,9 +27,10 @@ from portal.metrics import measured_search
 from portal.settings import Settings
 
 
-def _known_parameters(request: Request) -> None:
+async def _known_parameters(request: Request) -> None:
     """A parameter this API does not know, or one given twice, is refused, not ignored: `perpage=100` or
-    `page=1&page=2` would otherwise answer something other than what was asked, with nothing to say so."""
+    `page=1&page=2` would otherwise answer something other than what was asked, with nothing to say so.
+    (`async`, as portal/dependencies.py says why: a plain function would cost a hop to the thread pool.)"""
     route = request.scope.get("route")
     known = {param.alias for param in getattr(getattr(route, "dependant", None), "query_params", [])}
     unknown = sorted(set(request.query_params) - known)

@@ -9,6 +9,7 @@ leaves the directory as it was.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from directory.oruk_v1 import looks_like_v1, upgrade_service
+from directory.oruk_v1 import looks_like_v1, service_id, upgrade_service
 
 Record = dict[str, Any]
 
@@ -26,6 +27,8 @@ BACKOFF_S = 0.5  # the pause before the second try, doubling after each
 PER_PAGE = 100
 MOST_PAGES = 2_000  # 200,000 services: a feed that never says it has ended is not read for ever
 MOST_LANGUAGES = 20
+MOST_BYTES = 20 * 1024 * 1024  # one page or one service: a whole borough's directory is a few megabytes
+MOST_SECONDS = 120  # one answer, however slowly it trickles in (the timeout above is between its bytes)
 USER_AGENT = "neighbourhood-portal feed sync (+https://github.com/)"
 # Fields this software's own API adds to a service (a profile extension), not part of the record to store.
 EXTENSION_FIELDS = ("translations_available", "text_language", "provenance")
@@ -41,7 +44,8 @@ class FeedFailed(Exception):
 @dataclass
 class Fetched:
     records: list[Record]  # full ORUK 3.0 services (1.x ones upgraded), as the publisher has them now
-    listed: set[str] | None  # the id of every service the publisher lists now; None if it could not say
+    listed: set[str] | None  # every service the publisher lists now (ids as `oruk_v1.service_id` keeps them);
+    # None if it could not say
     incremental: bool  # only services changed since the last sync were fetched (modified_after)
     requests: int = 0
     notes: list[str] = field(default_factory=list)
@@ -72,22 +76,18 @@ class FeedReader:
         for attempt in range(1, TRIES + 1):
             self.requests += 1
             try:
-                response = self.client.get(url, params=params)
+                with self.client.stream("GET", url, params=params) as response:
+                    if response.status_code == 429 or response.status_code >= 500:
+                        problem = f"the publisher's server answered {response.status_code}"
+                    elif response.status_code >= 400:
+                        raise _Refused(response.status_code, f"{place}: the publisher's server answered "
+                                                             f"{response.status_code}")
+                    else:
+                        return _json(_read_at_most(response, place), place)
             except httpx.TimeoutException:
                 problem = "the publisher's server did not answer in time"
             except httpx.TransportError as error:
                 problem = f"could not reach the publisher's server ({type(error).__name__})"
-            else:
-                if response.status_code == 429 or response.status_code >= 500:
-                    problem = f"the publisher's server answered {response.status_code}"
-                elif response.status_code >= 400:
-                    raise _Refused(response.status_code, f"{place}: the publisher's server answered "
-                                                         f"{response.status_code}")
-                else:
-                    try:
-                        return response.json()
-                    except ValueError:
-                        raise FeedFailed(f"{place}: the answer is not JSON") from None
             if attempt == TRIES:
                 raise FeedFailed(f"{place}: {problem}, {TRIES} times")
             self.sleep(pause)
@@ -148,14 +148,14 @@ class FeedReader:
                 notes.append("The publisher cannot list every id cheaply (minimal=true): listings it dropped are "
                              "found at the next full sync.")
         else:
-            listed = {str(r["id"]) for r in records if isinstance(r, dict) and "id" in r}
+            listed = {service_id(r["id"]) for r in records if isinstance(r, dict) and "id" in r}
         return Fetched(records, listed, incremental, self.requests, notes)
 
     def _all_ids(self) -> set[str] | None:
         try:
             ids: set[str] = set()
             for items in self.pages({"minimal": "true"}):
-                ids |= {str(item["id"]) for item in items if isinstance(item, dict) and "id" in item}
+                ids |= {service_id(item["id"]) for item in items if isinstance(item, dict) and "id" in item}
             return ids
         except _Refused:
             return None
@@ -167,6 +167,26 @@ class _Refused(FeedFailed):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
+
+
+def _read_at_most(response: httpx.Response, place: str) -> bytes:
+    """The answer's body, read no further than MOST_BYTES: a feed that never ends is not held in memory."""
+    body = bytearray()
+    deadline = time.monotonic() + MOST_SECONDS
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MOST_BYTES:
+            raise FeedFailed(f"{place}: the answer is bigger than {MOST_BYTES // 1024 // 1024} MB")
+        if time.monotonic() > deadline:
+            raise FeedFailed(f"{place}: the answer took more than {MOST_SECONDS} s to arrive")
+    return bytes(body)
+
+
+def _json(body: bytes, place: str) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise FeedFailed(f"{place}: the answer is not JSON") from None
 
 
 def _page_items(body: Any, number: int) -> tuple[list[Any], bool]:

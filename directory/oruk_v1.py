@@ -37,6 +37,11 @@ def _uuid(kind: str, value: Any) -> Any:
         return stable_id(f"oruk1/{kind}", text)
 
 
+def service_id(value: Any) -> str:
+    """A service's id as the directory keeps it: a UUID as written (lower case), any other id as a stable UUID."""
+    return str(_uuid("service", value))
+
+
 def _byday(schedule: Record) -> str | None:
     if schedule.get("byday"):
         return schedule["byday"]

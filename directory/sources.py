@@ -29,6 +29,7 @@ import sqlite_utils
 from directory import changes, oruk
 from directory.feeds import FeedFailed, FeedReader, Fetched
 from directory.history import latest_version, timestamp
+from directory.oruk_v1 import service_id
 from directory.services import Record
 from directory.translations import load_listing, split
 
@@ -228,7 +229,7 @@ def sync(db: sqlite_utils.Database, name: str, reader: FeedReader | None = None,
             _remember(db, name, started, publish)
             for record, remote in held:
                 changes.propose(db, record, by=f"sync:{name}")
-                _remember(db, name, started, [(None, remote)], keep_version=True, service_id=record["id"])
+                _remember(db, name, started, [(None, remote)], keep_version=True, listing_id=record["id"])
             report.archived = _archive_dropped(db, name, fetched.listed)
     except Exception as error:
         oruk.undo_import(db, before)
@@ -244,7 +245,7 @@ def _decide(db: sqlite_utils.Database, name: str, fetched: Fetched, report: Sync
     known = {row["remote_id"]: row for row in db["listing_sources"].rows_where("source = ?", [name])}
     publish, held = [], []
     for remote in fetched.records:
-        remote_id = str(remote["id"])
+        remote_id = service_id(remote["id"])
         ours = localise(remote, name)
         was = known.get(remote_id)
         if was is not None and was["remote_digest"] == digest(remote):
@@ -263,10 +264,10 @@ def _decide(db: sqlite_utils.Database, name: str, fetched: Fetched, report: Sync
 
 
 def _remember(db: sqlite_utils.Database, name: str, fetched_at: str, records: list[tuple[Record | None, Record]],
-              keep_version: bool = False, service_id: str | None = None) -> None:
+              keep_version: bool = False, listing_id: str | None = None) -> None:
     for ours, remote in records:
-        sid = service_id or (ours or {}).get("id") or local_id(name, str(remote["id"]))
-        row: dict[str, Any] = {"service_id": sid, "source": name, "remote_id": str(remote["id"]),
+        sid = listing_id or (ours or {}).get("id") or local_id(name, str(remote["id"]))
+        row: dict[str, Any] = {"service_id": sid, "source": name, "remote_id": service_id(remote["id"]),
                                "fetched_at": fetched_at, "remote_digest": digest(remote)}
         if not keep_version:
             row["synced_version"] = latest_version(db, sid)

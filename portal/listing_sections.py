@@ -87,10 +87,25 @@ def drafts_of(db: sqlite_utils.Database, organization_id: str) -> list[Draft]:
     return [found for sid in ids if (found := draft(db, sid)) is not None]
 
 
+# Longer than any answer the form accepts (5,000 characters), so one too long is kept to be shown with its
+# error, but no post can make a draft hold megabytes.
+KEPT_MOST = 20_000
+
+
+def _capped(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[:KEPT_MOST]
+    if isinstance(value, list):
+        return [_capped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _capped(item) for key, item in value.items()}
+    return value
+
+
 def keep(db: sqlite_utils.Database, service_id: str, organization_id: str, values: dict[str, Any], base: str,
          is_new: bool, by: str) -> None:
     """Save the draft's answers as they are now (a section's mistakes included: nothing typed is lost)."""
-    row = {"service_id": service_id, "organization_id": organization_id, "answers": json.dumps(values),
+    row = {"service_id": service_id, "organization_id": organization_id, "answers": json.dumps(_capped(values)),
            "base": base, "is_new": int(is_new), "updated_by": by, "updated_at": timestamp()}
     db["listing_drafts"].insert(row, replace=True)
 

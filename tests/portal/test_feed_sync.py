@@ -317,3 +317,38 @@ def test_the_worker_syncs_each_source_when_its_schedule_says(publisher, tmp_path
     assert sources.source(db, "by-hand").last_status == "never"
     assert queue.queue_due_syncs() == 0  # not due for six hours
     assert latest_version(db, sources.local_id("brockley", PUBLISHER_LISTINGS[0]["id"])) == 1
+
+
+def test_an_oruk_1_feed_is_read_page_by_page_and_upgraded(ours) -> None:  # noqa: ANN001
+    from tests.directory.test_oruk_import import V1_FEED
+
+    first = V1_FEED["content"][0]
+    second = {**first, "id": "5678", "name": "Carers Lewisham evening group",
+              "service_at_locations": [], "contacts": []}
+
+    def v1_pages(path: str, query: dict[str, list[str]], count: int) -> tuple[int, Any, float]:
+        if "modified_after" in query or "minimal" in query:
+            return 400, {"detail": "Unknown parameter"}, 0
+        number = int((query.get("page") or ["1"])[0])
+        item = [first, second][number - 1]
+        return 200, {"totalElements": 2, "totalPages": 2, "number": number, "size": 1, "first": number == 1,
+                     "last": number == 2, "content": [item]}, 0
+
+    with scripted_feed(v1_pages) as (url, calls):
+        sources.add_source(ours, "carers-v1", url)
+        report = sync(ours, "carers-v1")
+        assert report.created == 2 and not any("/services/" in call for call in calls)  # 1.x pages hold it all
+        assert sync(ours, "carers-v1").unchanged == 2  # the same ids again: updated in place, never doubled
+    names = {row["name"] for row in ours["services"].rows}
+    assert names == {"Carers Lewisham drop-in", "Carers Lewisham evening group"}
+
+
+def test_an_answer_too_big_to_be_a_feed_page_is_refused_and_nothing_changes(ours, monkeypatch) -> None:  # noqa: ANN001
+    from directory import feeds
+
+    monkeypatch.setattr(feeds, "MOST_BYTES", 300)  # a page of three summaries is about 400 bytes
+    with scripted_feed(pages_of(FEED)) as (url, _):
+        sources.add_source(ours, "test-feed", url)
+        with pytest.raises(sources.SyncFailed, match="bigger than"):
+            sync(ours, "test-feed")
+    assert ours["services"].count == 0

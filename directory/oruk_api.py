@@ -163,9 +163,9 @@ def _organization(row: dict[str, Any]) -> Record:
 def in_language(record: Record, language: str, translations: dict[str, Translation]) -> Record:
     """A service record with its texts in `language` where an editor translated them, and the extension fields
     saying which languages it has and which its name and description are in."""
-    out = copy.deepcopy(record)
-    out.pop("publication_status", None)  # the editorial state is ours, not part of the ORUK record
     found = translations.get(language) if language != ENGLISH else None
+    out = copy.deepcopy(record) if found is not None else dict(record)  # nested texts change only when translated
+    out.pop("publication_status", None)  # the editorial state is ours, not part of the ORUK record
     if found is not None:
         out["name"], out["description"] = found.name, found.description
         for key, field in _SERVICE_TEXTS.items():

@@ -278,12 +278,11 @@ def sources_list(db: DbOption = None) -> None:
     if not found:
         out.print("No sources yet: `portal directory sources add NAME URL` adds one.")
         return
-    table = Table("Name", "Feed", "Every", "Last sync", "How it went")
-    for each in found:
-        table.add_row(each.name, each.url, f"{each.every_s // 3600}h" if each.every_s and each.every_s % 3600 == 0
-                      else (f"{each.every_s // 60}m" if each.every_s else "-"), each.last_run_at or "never",
-                      each.last_status)
-    out.print(table)
+    for each in found:  # a line each, never cut to the terminal's width: a name or address is copied from here
+        every = (f"every {each.every_s // 3600}h" if each.every_s and each.every_s % 3600 == 0
+                 else f"every {each.every_s // 60}m" if each.every_s else "by hand")
+        out.print(f"{each.name}  {each.url}  {every}  last sync: {each.last_run_at or 'never'} ({each.last_status})",
+                  highlight=False, soft_wrap=True)
 
 
 @directory_app.command("sync")

@@ -66,3 +66,27 @@ def test_held_out_crisis_messages_and_conversations_are_not_development_ones() -
                        + [turn["say"] for talk in talks for turn in talk["turns"]])
 
     assert not said("heldout") & said("dev")
+
+
+def test_the_codebook_held_out_comments_are_fixed_and_well_formed() -> None:
+    from bench import codebook_split
+
+    held = json.loads(codebook_split.HELD_OUT.read_text(encoding="utf-8"))
+    assert len(held["row_index"]) == len(set(held["row_index"])) == held["held_out"]
+    assert all(0 <= i < held["rows"] for i in held["row_index"])
+    assert 0.15 < held["held_out"] / held["rows"] < 0.25
+
+
+def test_no_held_out_comment_is_a_training_example() -> None:
+    """By text, not by row: "Nothing." answered by 400 people is on one side only. Also that the committed split
+    is exactly what the script makes, so it cannot have been moved after seeing a result."""
+    from bench import codebook_split, themes
+
+    if not themes.DATA.exists():
+        pytest.skip(f"the feedback comments are not here ({themes.DATA})")
+    rows = themes.load()
+    train, held = codebook_split.load_split(rows)
+    assert not {codebook_split.normal(r["feedback"]) for r in train} & \
+        {codebook_split.normal(r["feedback"]) for r in held}
+    assert {r["subcategory"] for r in held} == {r["subcategory"] for r in rows}
+    assert sorted(int(r["row_index"]) for r in held) == codebook_split.split(rows)[1]

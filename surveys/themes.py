@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.cluster import KMeans
 
+from directory import words
 from directory.embeddings import Embedder
-from surveys.redaction import redact
+from surveys.redaction import EMAIL, NAME, PHONE, POSTCODE, redact
 
 # Embedding time grows with every token, and on the hand-themed NHS comments the first 64 characters
 # found themes as well as the first 200 did (bench/results.md), in 70% of the time.
@@ -30,7 +31,7 @@ QUOTES = 3
 LABEL_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 # Words that say nothing about a theme in the languages residents most often answer in.
-STOP_WORDS = frozenset("""
+_OWN_STOP_WORDS = frozenset("""
 the and for was were are but not you your with this that have has had they them their there very all our out
 get got can could would should will just also been being from what when which who how its it's into than then
 too some any about more most much only other over such own same she her him his hers here where why because
@@ -40,6 +41,12 @@ del las los por para con una que como pero más muy está son the nie jest się 
 des les une pour avec est pas par que qui sur dans très tout ele ela uma com não mais muito para por
 bir için çok ama gibi daha olan olarak ile iyi ve ee oo ka ku la iyo waa في من على إلى عن مع هذا هذه كان
 """.split())
+# The portal's other languages' stop words (the search's lists: stopwords-iso, less words that carry meaning).
+# English keeps the short list above: a general list drops "help", "open" and "good", which name themes.
+ANSWER_LANGUAGES = ("pl", "pt", "es", "tr", "so", "fr", "ar", "bn")
+STOP_WORDS = _OWN_STOP_WORDS.union(*(words.stop_words(code) for code in ANSWER_LANGUAGES))
+# What redaction puts in place of contact details and names: never a word of an answer, so never a theme's name.
+_MARKERS = re.compile("|".join(re.escape(marker) for marker in (EMAIL, PHONE, POSTCODE, NAME)))
 
 
 @dataclass
@@ -98,7 +105,8 @@ def cluster(vectors: np.ndarray, count: int, seed: int = 0) -> tuple[np.ndarray,
 
 
 def words_of(text: str) -> list[str]:
-    return [w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in STOP_WORDS]
+    """The words that can name a theme: no stop words in the portal's languages, no redaction markers."""
+    return [w for w in (m.group(0).lower() for m in _WORD.finditer(_MARKERS.sub(" ", text))) if w not in STOP_WORDS]
 
 
 def distinctive_words(texts: Sequence[str], assignments: Sequence[int], count: int) -> dict[int, list[str]]:

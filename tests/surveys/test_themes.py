@@ -35,3 +35,18 @@ def test_identical_answers_are_embedded_once_and_long_ones_by_their_start(embedd
 
 def test_the_number_of_themes_grows_slowly_with_the_answers() -> None:
     assert [themes.choose_count(n) for n in (3, 12, 40, 1000, 10_000, 100_000)] == [1, 2, 4, 22, 30, 30]
+
+
+def test_a_theme_is_never_named_after_a_redaction_marker_or_a_stop_word_in_any_portal_language() -> None:
+    """A theme was named "email, name, open" after the markers that replaced people's contact details."""
+    texts = ["Please email me at sam.jones@example.org about the Saturday opening",
+             "Call me on 07700 900123 or write to Jo Smith about Saturday opening",
+             "My postcode is SE6 4RU, Saturday opening would help",
+             "Saturday opening please, contact me at amir@example.org",
+             "Chciałabym, żeby było otwarte także w sobotę, jest to dla mnie ważne",
+             "Sería muy bueno que estuviera abierto también los sábados",
+             "শনিবার খোলা থাকলে আমার জন্য খুব ভালো হতো এবং সুবিধা হতো"]
+    found = themes.distinctive_words(texts, [0] * len(texts), 12)[0]
+    assert not {"email", "name", "phone", "postcode"} & set(found)
+    assert not {"jest", "dla", "que", "muy", "এবং", "জন্য"} & set(found)
+    assert "saturday" in found

@@ -13,6 +13,7 @@ import json
 import random
 
 import sqlite_utils
+from babel import Locale
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -64,13 +65,22 @@ def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
     return out.getvalue()
 
 
+def _count(value: object) -> object:
+    """A count as a number a spreadsheet can add up; "<5" and "[c]" (suppressed) stay as they are."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
+
+
+def _language_name(code: str) -> str:
+    return Locale.parse("en").languages.get(code, code) if code else "not known"
+
+
 def _table(sheet, top: int, heading: str, header: list[str], rows: list[list[object]]) -> int:  # noqa: ANN001
     sheet.cell(top, 1, cell(heading)).font = Font(bold=True, size=12)
     for col, text in enumerate(header, start=1):
         sheet.cell(top + 1, col, cell(text)).font = Font(bold=True)
     for r, values in enumerate(rows, start=top + 2):
-        for col, value in enumerate(values, start=1):
-            sheet.cell(r, col, cell(value))
+        for col, value in enumerate(values, start=1):  # the first column names the row; the others count
+            sheet.cell(r, col, cell(value if col == 1 else _count(value)))
     return top + len(rows) + 3
 
 
@@ -81,8 +91,8 @@ def workbook(report: Report) -> bytes:
     summary = book.active
     summary.title = "Summary"
     rows = [["Survey", survey.title], ["Why we asked", survey.purpose], ["Who it was for", survey.audience],
-            ["Open", f"{survey.opens_on} to {survey.closes_on}"], ["People who answered", report.responses]]
-    rows += [[f"Answered in {code}", shown] for code, shown in sorted(report.languages.items())]
+            ["Open", f"{survey.opens_on} to {survey.last_day()}"], ["People who answered", _count(report.responses)]]
+    rows += [[f"Answered in {_language_name(code)}", _count(shown)] for code, shown in sorted(report.languages.items())]
     rows += [["Counts under 5", "shown as <5; [c] marks a count hidden so a total cannot reveal a small one"],
              ["You said", survey.you_said], ["We did", survey.we_did]]
     _table(summary, 1, survey.title, ["", ""], rows)
@@ -98,11 +108,18 @@ def workbook(report: Report) -> bytes:
         question = survey.question(question_id)
         top = _table(sheet, top, question.prompt if question else question_id, ["Theme", "Answers", "Quotes"],
                      [[t.label, t.shown, "\n".join(t.quotes)] for t in found])
-    for name, kinds in (("By neighbourhood", ("neighbourhood",)),
-                        ("By equality group", ("age", "ethnicity", "disability", "carer", "language"))):
+    for name, kinds, why_empty in (
+            ("By neighbourhood", ("neighbourhood",),
+             "No breakdown by neighbourhood: the survey did not ask people which neighbourhood they live in."),
+            ("By equality group", ("age", "ethnicity", "disability", "carer", "language"),
+             "No breakdown by equality group: the survey asked no question about age, ethnic group, disability, "
+             "caring or language.")):
         sheet = book.create_sheet(name)
         top = 1
-        for b in [b for b in report.breakdowns if b.by.kind in kinds]:
+        shown = [b for b in report.breakdowns if b.by.kind in kinds]
+        if not shown:
+            sheet.cell(1, 1, cell(why_empty))
+        for b in shown:
             top = _table(sheet, top, f"{b.question.prompt} (by: {b.by.prompt})",
                          ["", *b.columns, "Total"], [[label, *cells] for label, cells in b.lines]
                          + [["Total", *b.totals]])

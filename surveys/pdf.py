@@ -94,7 +94,7 @@ def report_pdf(report: Report, written_on: str) -> bytes:
     pdf.add_page()
     pdf.heading(survey.title, 18)
     pdf.para(f"Insight report for the People's Partnership, {written_on}. Open {survey.opens_on} to "
-             f"{survey.closes_on}. Counts under 5 are shown as <5.")
+             f"{survey.last_day()}. Counts under 5 are shown as <5.")
     if not pdf.unicode:
         pdf.para("This machine has no Unicode font, so some letters in quotes are shown as ?.")
     pdf.heading("What we asked")

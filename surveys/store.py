@@ -45,6 +45,11 @@ class Survey:
             return "scheduled"
         return "open"
 
+    def last_day(self) -> str:
+        """The last day it was open: its closing date, or the day it was closed early if that came first."""
+        closed = (self.closed_at or "")[:10]
+        return min(closed, self.closes_on) if closed and self.closes_on else (closed or self.closes_on)
+
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 

@@ -45,14 +45,14 @@ def test_the_workbook_has_each_sheet_and_suppresses_small_counts(db, survey) -> 
     book = load_workbook(io.BytesIO(exports.workbook(report.build(db, survey))))
     assert book.sheetnames == ["Summary", "Questions", "Themes", "By neighbourhood", "By equality group"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
-    assert summary["People who answered"] == "30" and summary["Answered in pl"] == "<5"
-    assert summary["Answered in en"] != "26"  # 30 - 4 would give the hidden count away
+    assert summary["People who answered"] == 30 and summary["Answered in Polish"] == "<5"  # a number, a name
+    assert summary["Answered in English"] != 26  # 30 - 4 would give the hidden count away
     questions = [row for row in book["Questions"].iter_rows(values_only=True)]
     counts = {row[0]: row[1] for row in questions if row[0] in ("Yes", "No", "Maybe")}
-    assert counts == {"Yes": "20", "No": "[c]", "Maybe": "<5"}  # 7 is hidden, or 30 - 20 - 7 would give 3 away
+    assert counts == {"Yes": 20, "No": "[c]", "Maybe": "<5"}  # 7 is hidden, or 30 - 20 - 7 would give 3 away
     area = [row for row in book["By neighbourhood"].iter_rows(values_only=True)]
     n1 = next(row for row in area if row[0] == "Neighbourhood 1 (North Lewisham)")
-    assert n1[0:4] == ("Neighbourhood 1 (North Lewisham)", "12", "[c]", "<5")  # no "maybe" here: 0 hidden, so 7 too
+    assert n1[0:4] == ("Neighbourhood 1 (North Lewisham)", 12, "[c]", "<5")  # no "maybe" here: 0 hidden, so 7 too
     every_cell = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert not any(str(c) in ("1", "2", "3", "4") for c in every_cell)
     assert not any("07700" in str(c) or "@" in str(c) for c in every_cell)
@@ -80,6 +80,22 @@ def test_the_answers_csv_redacts_free_text_and_never_runs_a_formula(db, survey) 
     assert "[phone]" in joined and "[email]" in joined and "[postcode]" in joined and "[name]" in joined
     assert any(t.startswith("'=HYPERLINK") for t in text)
     assert {r[1] for r in body} == {"2026-06"}  # the month, never the day
+
+
+def test_reports_give_the_day_a_survey_really_closed_and_explain_an_empty_breakdown(db, survey) -> None:  # noqa: ANN001
+    """Closed early on 6 December, a survey planned to 31 December was reported as open to the 31st."""
+    store.update_survey(db, survey.id, closed_at="2026-12-06T10:00:00+00:00")
+    closed = store.get_survey(db, survey.id)
+    book = load_workbook(io.BytesIO(exports.workbook(report.build(db, closed))))
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["Open"] == "2026-01-01 to 2026-12-06"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.report_pdf(
+        report.build(db, closed), "2026-12-07"))).pages)
+    assert "Open 2026-01-01 to 2026-12-06" in " ".join(text.split())
+    area_only = store.create_survey(db, "Just words", "Why", "Everyone", "2026-01-01", "2026-12-31", "lead")
+    store.save_question(db, area_only.id, Question("", TEXT, "Anything else?"))
+    empty = load_workbook(io.BytesIO(exports.workbook(report.build(db, store.get_survey(db, area_only.id)))))
+    assert empty["By neighbourhood"]["A1"].value.startswith("No breakdown by neighbourhood: the survey did not ask")
 
 
 def test_the_pdf_report_reads_back_with_its_figures(db, survey) -> None:  # noqa: ANN001

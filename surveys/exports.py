@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from directory.spreadsheets import cell, row
-from surveys.questions import MULTIPLE, TEXT
+from surveys import anonymity
+from surveys.questions import AGE, CARER, DISABILITY, ETHNICITY, LANGUAGE, MULTIPLE, NEIGHBOURHOOD, RATING, SINGLE, TEXT
 from surveys.redaction import redact
 from surveys.report import Report
 from surveys.results import options_of
@@ -31,8 +32,15 @@ def _label(survey: Survey, question_id: str, value: str) -> str:
     return labels.get(value, value)
 
 
+# What a row says about who answered, in the order cells are given up when too few people share it: when and
+# how they answered first, then the most identifying equality answers, their choices last.
+_GIVE_UP_FIRST = (ETHNICITY, DISABILITY, CARER, LANGUAGE, AGE, NEIGHBOURHOOD)
+_CHOICES = (SINGLE, MULTIPLE, RATING)
+
+
 def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
-    """One row per response: month, language, and each answer (free text redacted, with its theme)."""
+    """One row per response: month, language, and each answer (free text redacted, with its theme), with no
+    combination of what a row says about a person shared by fewer than 5 rows (surveys/anonymity.py)."""
     themes = dict(db.execute("select m.response_id || ':' || m.question_id, t.label from survey_theme_members m "
                              "join survey_themes t on t.id = m.theme_id where t.survey_id = ?", [survey.id]).fetchall())
     responses = db.execute("select id, substr(submitted_on, 1, 7), language, channel from survey_responses "
@@ -43,16 +51,16 @@ def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
             "select a.response_id, a.question_id, a.value from survey_answers a join survey_responses r on "
             "r.id = a.response_id where r.survey_id = ?", [survey.id]):
         given.setdefault(response, {})[question] = value
-    out = io.StringIO()
-    writer = csv.writer(out)
-    header = ["response", "month", "language", "channel"]
+    header = ["month", "language", "channel"]
+    position: dict[str, int] = {}
     for q in survey.questions:
+        position[q.id] = len(header)
         header.append(q.prompt)
         if q.kind == TEXT:
             header.append(f"{q.prompt} (theme)")
-    writer.writerow(row(header))
-    for number, (response, month, language, channel) in enumerate(responses, start=1):
-        line: list[object] = [number, month, language, channel]
+    lines: list[list[str]] = []
+    for response, month, language, channel in responses:
+        line: list[str] = [month or "", language or "", channel or ""]
         for q in survey.questions:
             value = given.get(response, {}).get(q.id, "")
             if q.kind == TEXT:
@@ -61,7 +69,15 @@ def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
                 line.append("; ".join(_label(survey, q.id, v) for v in json.loads(value)))
             else:
                 line.append(_label(survey, q.id, value) if value else "")
-        writer.writerow(row(line))
+        lines.append(line)
+    quasi = [0, 2, 1] + [position[q.id] for kind in _GIVE_UP_FIRST for q in survey.questions if q.kind == kind]
+    quasi += [position[q.id] for q in survey.questions if q.kind in _CHOICES]
+    kept = anonymity.protect(lines, header, quasi)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(row(["response", *header]))
+    for number, line in enumerate(kept.rows, start=1):
+        writer.writerow(row([number, *line]))
     return out.getvalue()
 
 

@@ -10,7 +10,7 @@ import sqlite_utils
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from surveys import answers, exports, pdf, report, store, theming
+from surveys import anonymity, answers, exports, pdf, report, store, theming
 from surveys.questions import AGE, NEIGHBOURHOOD, SINGLE, TEXT, Option, Question
 
 COMMENTS = ["Fresh fruit please, call me on 07700 900 123", "MORE VEG, EMAIL JO@EXAMPLE.ORG",
@@ -79,7 +79,7 @@ def test_the_answers_csv_redacts_free_text_and_never_runs_a_formula(db, survey) 
         assert secret not in joined
     assert "[phone]" in joined and "[email]" in joined and "[postcode]" in joined and "[name]" in joined
     assert any(t.startswith("'=HYPERLINK") for t in text)
-    assert {r[1] for r in body} == {"2026-06"}  # the month, never the day
+    assert {r[1] for r in body} <= {"2026-06", anonymity.WITHHELD}  # the month, never the day
 
 
 def test_reports_give_the_day_a_survey_really_closed_and_explain_an_empty_breakdown(db, survey) -> None:  # noqa: ANN001
@@ -133,3 +133,15 @@ def test_every_cell_of_every_export_is_safe_even_from_answers_stored_before_clea
     assert any("tabfeednulend" in c for row in rows for c in row)
     book = load_workbook(io.BytesIO(exports.workbook(report.build(db, survey))))
     assert all(_safe(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row)
+
+
+def test_no_row_of_the_answers_csv_picks_out_fewer_than_5_people(db, survey) -> None:  # noqa: ANN001
+    """Language answered in, month, channel, neighbourhood, age and the choice made: every combination a row
+    shows is shared by at least 5 rows; what would be rarer is withheld, and each withheld cell says so."""
+    rows = list(csv.reader(io.StringIO(exports.answers_csv(db, survey))))
+    header, body = rows[0], rows[1:]
+    quasi = [header.index(name) for name in ("month", "language", "channel", "Where do you live?",
+                                             "What is your age?", "Would you use a pantry?")]
+    assert anonymity.smallest_group(body, quasi) >= 5
+    assert any(anonymity.WITHHELD in row for row in body)  # this survey has rare combinations to withhold
+    assert len(body) == 30  # every answer's words are kept

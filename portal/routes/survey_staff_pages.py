@@ -94,7 +94,9 @@ def _builder(request: Request, db: Db, survey: store.Survey, problems: list[Resi
                   conditions=_condition_choices(survey, editing_question.position if editing_question else None),
                   question=question or {"kind": "single", "prompt": "", "help": "", "required": "", "options": "",
                                         "show_if": ""},
-                  editing_id=editing_id, answered=results.responses(db, survey.id))
+                  editing_id=editing_id, answered=results.responses(db, survey.id),
+                  translated_names={lang.code: request_translator(request).language_name(lang.code, lang.english_name)
+                                    for lang in LANGUAGES[1:]})
 
 
 @router.get(f"{BASE}/{{survey_id}}")

@@ -75,7 +75,9 @@ def test_a_lead_builds_translates_and_publishes_and_a_resident_answers_in_polish
     first = survey.questions[0]
     fields.update({"title": ["Jedzenie w Catford"], f"q:{first.id}:prompt": ["Czy korzystałeś z banku żywności?"],
                    f"q:{first.id}:o:yes": ["Tak"]})
-    assert client.post(form, data=fields, follow_redirects=False).status_code == 303
+    saved = client.post(form, data=fields, follow_redirects=False)
+    assert saved.status_code == 303
+    assert "The Polish translation is saved." in client.get(saved.headers["location"]).text  # it says so
 
     client.cookies.clear()
     polish = client.get(f"/pl/s/{code}").text

@@ -27,7 +27,7 @@ from surveys.store import Survey
 
 
 def _label(survey: Survey, question_id: str, value: str) -> str:
-    question = survey.question(question_id)
+    question = next((q for q in [*survey.questions, *survey.earlier] if q.id == question_id), None)
     labels = {o.value: o.label for o in options_of(question)} if question else {}
     return labels.get(value, value)
 
@@ -53,15 +53,16 @@ def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
         given.setdefault(response, {})[question] = value
     header = ["month", "language", "channel"]
     position: dict[str, int] = {}
-    for q in survey.questions:
+    asked = [*survey.questions, *survey.earlier]  # earlier wordings keep their answers, under their own words
+    for q in asked:
         position[q.id] = len(header)
-        header.append(q.prompt)
+        header.append(q.prompt if q in survey.questions else f"{q.prompt} (earlier wording, no longer asked)")
         if q.kind == TEXT:
-            header.append(f"{q.prompt} (theme)")
+            header.append(f"{header[-1]} (theme)")
     lines: list[list[str]] = []
     for response, month, language, channel in responses:
         line: list[str] = [month or "", language or "", channel or ""]
-        for q in survey.questions:
+        for q in asked:
             value = given.get(response, {}).get(q.id, "")
             if q.kind == TEXT:
                 line += [redact(value).text, themes.get(f"{response}:{q.id}", "")]
@@ -70,8 +71,8 @@ def answers_csv(db: sqlite_utils.Database, survey: Survey) -> str:
             else:
                 line.append(_label(survey, q.id, value) if value else "")
         lines.append(line)
-    quasi = [0, 2, 1] + [position[q.id] for kind in _GIVE_UP_FIRST for q in survey.questions if q.kind == kind]
-    quasi += [position[q.id] for q in survey.questions if q.kind in _CHOICES]
+    quasi = [0, 2, 1] + [position[q.id] for kind in _GIVE_UP_FIRST for q in asked if q.kind == kind]
+    quasi += [position[q.id] for q in asked if q.kind in _CHOICES]
     kept = anonymity.protect(lines, header, quasi)
     out = io.StringIO()
     writer = csv.writer(out)

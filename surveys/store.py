@@ -33,7 +33,8 @@ class Survey:
     closed_at: str | None = None
     you_said: str = ""
     we_did: str = ""
-    questions: list[Question] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)  # what is asked now
+    earlier: list[Question] = field(default_factory=list)  # retired versions, no longer asked, kept with answers
 
     def state(self, today: date) -> str:
         """draft, scheduled, open or closed, as a resident arriving today would find it."""
@@ -52,6 +53,10 @@ class Survey:
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def new_code(db: sqlite_utils.Database) -> str:
@@ -86,11 +91,12 @@ def _question(row: dict) -> Question:  # type: ignore[type-arg]
 
 
 def _survey(db: sqlite_utils.Database, row: dict) -> Survey:  # type: ignore[type-arg]
-    questions = [_question(q) for q in db["survey_questions"].rows_where("survey_id = ?", [row["id"]],
-                                                                         order_by="position, id")]
+    rows = list(db["survey_questions"].rows_where("survey_id = ?", [row["id"]], order_by="position, id"))
     return Survey(row["id"], row["code"], row["title"], row["purpose"] or "", row["audience"] or "",
                   row["opens_on"] or "", row["closes_on"] or "", bool(row["published"]), row["closed_at"],
-                  row["you_said"] or "", row["we_did"] or "", questions)
+                  row["you_said"] or "", row["we_did"] or "",
+                  [_question(q) for q in rows if not q.get("retired_at")],
+                  [_question(q) for q in rows if q.get("retired_at")])
 
 
 def get_survey(db: sqlite_utils.Database, survey_id: str) -> Survey | None:
@@ -139,11 +145,33 @@ def texts(db: sqlite_utils.Database, survey_id: str, language: str) -> dict[str,
     return dict(rows.fetchall())
 
 
-def question_in_use(db: sqlite_utils.Database, question_id: str) -> bool:
-    """Answered, or a later question depends on its answer: then it stays, to keep answers meaningful."""
-    answered = db.execute("select 1 from survey_answers where question_id = ? limit 1", [question_id]).fetchone()
-    depended = db.execute("select 1 from survey_questions where show_if = ? limit 1", [question_id]).fetchone()
-    return bool(answered or depended)
+def answered(db: sqlite_utils.Database, question_id: str) -> bool:
+    found = db.execute("select 1 from survey_answers where question_id = ? limit 1", [question_id]).fetchone()
+    return found is not None
+
+
+def changes_meaning(before: Question, after: Question) -> bool:
+    """What it asks, its kind or its answers' wording changed (help text and "required" do not)."""
+    return (before.kind, before.prompt.strip(), [o.label for o in before.options]) != \
+        (after.kind, after.prompt.strip(), [o.label for o in after.options])
+
+
+def new_version(db: sqlite_utils.Database, survey_id: str, before: Question, after: Question) -> Question:
+    """Ask `after` in place of `before` from now on; `before` is retired with its answers and its words."""
+    after.id, after.position = str(uuid.uuid4()), before.position
+    with db.atomic():
+        db.execute("update survey_questions set retired_at = ? where id = ?", [_now(), before.id])
+        save_question(db, survey_id, after)
+        db.execute("update survey_questions set replaces = ? where id = ?", [before.id, after.id])
+        # Questions shown after a given answer follow the new version (an answer that kept its words kept its value).
+        db.execute("update survey_questions set show_if = ? where show_if = ? and retired_at is null",
+                   [after.id, before.id])
+    return after
+
+
+def retire_question(db: sqlite_utils.Database, question_id: str) -> None:
+    """No longer ask it; its answers, and the words they answered, are kept."""
+    db.execute("update survey_questions set retired_at = ? where id = ?", [_now(), question_id])
 
 
 def delete_question(db: sqlite_utils.Database, question_id: str) -> None:

@@ -139,7 +139,12 @@ def save_question(request: Request, db: Db, survey_id: str, question_id: Text = 
         values = {"kind": kind, "prompt": prompt, "help": help, "required": required, "options": options,
                   "show_if": show_if}
         return _builder(request, db, survey, list(problems), values, question_id)
-    store.save_question(db, survey_id, question)
+    before = survey.question(question_id) if question_id else None
+    if before is not None and store.answered(db, before.id) and store.changes_meaning(before, question):
+        # People answered the words as they were: they keep them, and the new words are a new question.
+        question = store.new_version(db, survey_id, before, question)
+    else:
+        store.save_question(db, survey_id, question)
     return RedirectResponse(url(request, f"{BASE}/{survey_id}") + f"#question-{question.id}", status_code=303)
 
 
@@ -148,11 +153,15 @@ def delete_question(request: Request, db: Db, survey_id: str, question_id: str) 
     survey = _survey(db, survey_id)
     if survey.question(question_id) is None:
         raise HTTPException(status_code=404, detail="question")
-    if store.question_in_use(db, question_id):
-        problem = FieldError("questions", N_("This question has answers, or another question depends on it, "
-                                             "so it cannot be removed."))
+    if db.execute("select 1 from survey_questions where show_if = ? and retired_at is null limit 1",
+                  [question_id]).fetchone():
+        problem = FieldError("questions", N_("Another question is shown only after an answer to this one, so it "
+                                             "cannot be removed. Change or remove that question first."))
         return _builder(request, db, survey, [problem], status_code=400)
-    store.delete_question(db, question_id)
+    if store.answered(db, question_id):
+        store.retire_question(db, question_id)  # no longer asked; its answers stay
+    else:
+        store.delete_question(db, question_id)
     return RedirectResponse(url(request, f"{BASE}/{survey_id}"), status_code=303)
 
 

@@ -297,3 +297,51 @@ def test_a_flood_of_answers_from_one_connection_is_slowed_and_what_was_chosen_is
     assert [s.status_code for s in sent] == [303] * 3 + [429] * 3
     assert "Wait a few minutes" in sent[-1].text and "Answer number 5" in sent[-1].text
     assert db.execute("select count(*) from survey_responses").fetchone()[0] == 3
+
+
+def test_a_question_with_answers_is_never_changed_under_them(client: TestClient, db, lead) -> None:  # noqa: ANN001
+    """Changing what it asks makes a new question in its place; removing it stops asking it. The answers given
+    stay, with the words they answered, in the row-level export."""
+    import csv
+    import io
+
+    sign_in(client, lead.email)
+    page, text = answered(client, db)
+    survey_id = page.rstrip("/").rsplit("/", 1)[1]
+    code = store.get_survey(db, survey_id).code
+    survey = store.survey_by_code(db, code)
+    changed = post(client, f"{page}/questions", page, question_id=text.id, kind="text",
+                   prompt="What one thing would help most?")
+    assert changed.status_code == 303
+    survey = store.survey_by_code(db, code)
+    assert [q.prompt for q in survey.earlier] == ["What would help?"]
+    now = survey.questions[2]
+    assert now.prompt == "What one thing would help most?" and now.id != text.id and now.position == text.position
+    assert db.execute("select count(*) from survey_answers where question_id = ?", [text.id]).fetchone()[0] == 6
+    # A hint is not what the question asks: it is changed in place.
+    post(client, f"{page}/questions", page, question_id=now.id, kind="text", prompt=now.prompt,
+         help="One thing is enough.")
+    assert store.survey_by_code(db, code).questions[2].id == now.id
+    # The choice another question depends on cannot be removed; an answered one is retired, not deleted.
+    first = survey.questions[0]
+    refused = post(client, f"{page}/questions/{first.id}/delete", page)
+    assert refused.status_code == 400 and "shown only after an answer to this one" in html.unescape(refused.text)
+    age = survey.questions[3]
+    from datetime import date
+
+    from surveys import answers
+    answers.submit(db, store.survey_by_code(db, code), {first.id: "no", age.id: "25-34"}, "en",
+                   today=date(2026, 6, 2))
+    post(client, f"{page}/questions/{age.id}/delete", page)
+    survey = store.survey_by_code(db, code)
+    assert age.id not in [q.id for q in survey.questions] and age.id in [q.id for q in survey.earlier]
+    which = survey.questions[1]  # never answered: removed outright
+    post(client, f"{page}/questions/{which.id}/delete", page)
+    assert which.id not in [q.id for q in [*store.survey_by_code(db, code).questions,
+                                           *store.survey_by_code(db, code).earlier]]
+    client.cookies.clear()
+    assert "What is your age" not in client.get(f"/s/{code}").text  # no longer asked
+    sign_in(client, lead.email)
+    header = next(csv.reader(io.StringIO(client.get(f"{page}/export.csv").text)))
+    assert "What would help? (earlier wording, no longer asked)" in header
+    assert "No longer asked, kept with their answers" in client.get(page).text

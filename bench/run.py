@@ -21,6 +21,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from bench import (  # noqa: E402
     api_latency,
     assistant,
+    codebook,
     conversations,
     crisis,
     crosslingual,
@@ -38,7 +39,7 @@ RESULTS = Path(__file__).with_name("results.md")
 # about 40 minutes on 2 cores, more than a session may have; search and publishing costs do not depend on it.
 UNFINISHED = tuple(int(n) for n in os.environ.get("PORTAL_BENCH_UNFINISHED", "").split(",") if n.strip())
 SECTIONS = ("latency", "api", "crosslingual", "relevance", "pages", "assistant", "crisis", "conversations",
-            "publishing", "themes", "load")
+            "publishing", "themes", "codebook", "load")
 
 
 def _machine() -> str:
@@ -65,6 +66,8 @@ def _section(name: str) -> str:
         return crisis.table(crisis.run("heldout"), "heldout")
     if name == "conversations":  # held-out only: the development split is for `python -m bench.conversations`
         return conversations.table(conversations.run(embedder, "heldout"), "heldout")
+    if name == "codebook":
+        return codebook.table(codebook.run(embedder))
     if name == "themes":
         return themes.table(themes.run(embedder))
     if name == "publishing":

@@ -26,6 +26,7 @@ from portal.routes import (
     admin_pages,
     api,
     chat_pages,
+    codebook_pages,
     health,
     import_pages,
     info_pages,
@@ -52,7 +53,7 @@ ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.rou
            chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router, manage_pages.router,
            listing_editor_pages.router,
            moderation_pages.router, insight_pages.router, survey_pages.router,
-           survey_staff_pages.router, job_pages.router, import_pages.router, health.router)
+           survey_staff_pages.router, codebook_pages.router, job_pages.router, import_pages.router, health.router)
 
 
 class UnsafeSettings(RuntimeError):

@@ -29,6 +29,8 @@ from directory.search import SearchInputError, SearchQuery, search
 from directory.store import database_path, open_db
 from portal import logs, mail
 from portal.settings import Settings
+from surveys import codebook as codebook_model
+from surveys.codebook_csv import classify_csv
 from surveys.theme_csv import CsvProblem, theme_csv
 
 app = typer.Typer(help="Neighbourhood Portal: the directory, its search and the resident portal.",
@@ -520,6 +522,32 @@ def theme_csv_command(
         table.add_row(str(theme.number), theme.label, str(theme.size), theme.quotes[0] if theme.quotes else "")
     out.print(table)
     err.print(f"Wrote {done.rows} rows to {out_path}")
+
+
+@surveys_app.command("classify-csv")
+def classify_csv_command(
+    source: Annotated[Path, typer.Argument(help="A CSV file of comments, UTF-8.")],
+    column: Annotated[str, typer.Option(help="The column holding the comments.")],
+    codebook: Annotated[Path, typer.Option(help="The codebook: a CSV with columns theme, description, example "
+                                                "(one example a row).")],
+    out_path: Annotated[Path, typer.Option("--out", help="Where to write the rows with themes and confidence.")],
+) -> None:
+    """Place comments in any language under a codebook's named themes, and write each row's themes."""
+    embedder = load_embedder()
+    if embedder is None:
+        err.print("[red]No embedding model could load, so comments cannot be placed by meaning.[/red]")
+        raise typer.Exit(1)
+    started = time.perf_counter()
+    try:
+        done = classify_csv(source, column, codebook, out_path, embedder)
+    except CsvProblem as problem:
+        err.print(f"[red]{problem}[/red]")
+        raise typer.Exit(1) from None
+    for theme, count in done.counts.most_common():
+        out.print(f"{count:>6}  {theme}")
+    err.print(f"{done.answered} comments placed in {time.perf_counter() - started:.0f} s; {done.unsure} were unsure "
+              f"(confidence under {codebook_model.UNSURE:.0%}: worth a person's look). Wrote {done.rows} rows to "
+              f"{out_path}")
 
 
 @users_app.command("create-admin")

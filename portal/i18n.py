@@ -16,7 +16,7 @@ from babel import Locale
 from babel.dates import format_date, format_time, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations, Translations
 from babel.units import format_unit
 
@@ -97,6 +97,10 @@ class Translator:
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def percent(self, share: float) -> str:
+        """0.42 as "42%" the language's way ("42 %" in French, "٪42" in Arabic)."""
+        return format_percent(share, locale=self.locale)
 
     def now(self, value: datetime) -> str:
         return format_time(value, format="short", locale=self.locale)

@@ -27,12 +27,12 @@ from directory.store import bump_generation, open_db
 from portal import job_records, mail, metrics
 from portal.i18n import translator
 from portal.settings import Settings
-from surveys import theming
+from surveys import codebooks, theming
 
 log = logging.getLogger(__name__)
 
 THEMES, IMPORT, REINDEX, PASSWORD_RESET, MAIL = "themes", "import", "reindex", "password_reset", "mail"
-SYNC, AUDIT = "sync", "audit"
+SYNC, AUDIT, CLASSIFY = "sync", "audit", "classify"
 
 
 class JobFailed(Exception):
@@ -69,6 +69,19 @@ def find_themes(work: Work) -> dict[str, Any]:
         raise JobFailed(N_("The model that finds themes could not be loaded. Ask your administrator to check it."))
     placed = theming.run(work.db, work.params["survey_id"], work.params["question_id"], embedder, work.progress)
     return {"placed": placed}
+
+
+def classify_answers(work: Work) -> dict[str, Any]:
+    """A question's answers placed under its codebook's themes, learning from what people placed before."""
+    embedder = work.embedder()
+    if embedder is None:
+        raise JobFailed(N_("The model that places answers could not be loaded. Ask your administrator to check it."))
+    question_id = work.params["question_id"]
+    try:
+        placed = codebooks.classify(work.db, question_id, embedder, work.progress)
+    except codebooks.CodebookError as error:
+        raise JobFailed(error.message) from None
+    return {"placed": placed, "unsure": codebooks.review_queue(work.db, question_id, limit=0)[1]}
 
 
 def import_feed(work: Work) -> dict[str, Any]:
@@ -176,7 +189,8 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {
-    THEMES: Kind(find_themes), IMPORT: Kind(import_feed), REINDEX: Kind(reindex), SYNC: Kind(sync_source),
+    THEMES: Kind(find_themes), CLASSIFY: Kind(classify_answers),
+    IMPORT: Kind(import_feed), REINDEX: Kind(reindex), SYNC: Kind(sync_source),
     AUDIT: Kind(audit_feed),
     PASSWORD_RESET: Kind(password_reset, private=True), MAIL: Kind(send_mail, private=True),
 }

@@ -201,7 +201,7 @@ def purge_expired(db: sqlite_utils.Database, today: date | None = None, months: 
     if not old:
         return 0
     with db.atomic():
-        for table in ("survey_answers", "survey_answer_vectors", "survey_theme_members"):
+        for table in ("survey_answers", "survey_answer_vectors", "survey_theme_members", "survey_answer_codes"):
             db.execute(f"delete from {table} where response_id in (select id from survey_responses "
                        "where submitted_on < ?)", [cutoff])
         db.execute("delete from survey_responses where submitted_on < ?", [cutoff])

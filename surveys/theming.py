@@ -44,13 +44,13 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _answers(db: sqlite_utils.Database, question_id: str) -> list[tuple[int, str]]:
+def answer_texts(db: sqlite_utils.Database, question_id: str) -> list[tuple[int, str]]:
     rows = db.execute("select response_id, value from survey_answers where question_id = ? and value != '' "
                       "order by response_id", [question_id])
     return [(int(r), v) for r, v in rows]
 
 
-def _vectors(db: sqlite_utils.Database, question_id: str, ids: list[int], embedder: Embedder,
+def answer_vectors(db: sqlite_utils.Database, question_id: str, ids: list[int], embedder: Embedder,
              texts: dict[int, str], progress: Progress | None = None) -> np.ndarray:
     """Each answer's vector, embedding (and keeping) only those not embedded before."""
     stored = {r: np.frombuffer(v, dtype=np.float32) for r, v in db.execute(
@@ -85,14 +85,14 @@ def run(db: sqlite_utils.Database, survey_id: str, question_id: str, embedder: E
         progress: Progress | None = None) -> int:
     """Place every answer without a theme; returns how many were placed now. `progress(done, total)` hears how
     many answers are embedded so far (the long part)."""
-    answers = _answers(db, question_id)
+    answers = answer_texts(db, question_id)
     texts = dict(answers)
     placed = {r for (r,) in db.execute("select response_id from survey_theme_members where question_id = ?",
                                        [question_id])}
     waiting = [r for r, _ in answers if r not in placed]
     if not waiting:
         return 0
-    vectors = _vectors(db, question_id, waiting, embedder, texts, progress)
+    vectors = answer_vectors(db, question_id, waiting, embedder, texts, progress)
     live = _live_themes(db, question_id)
     with db.atomic():
         leftover = list(range(len(waiting)))
@@ -136,7 +136,7 @@ def relabel(db: sqlite_utils.Database, question_id: str) -> None:
 
 def saved_themes(db: sqlite_utils.Database, question_id: str, embedder: Embedder | None = None) -> list[SavedTheme]:
     """The question's themes, largest first, each with its quotes (nearest its centre, nothing to redact first)."""
-    texts = dict(_answers(db, question_id))
+    texts = dict(answer_texts(db, question_id))
     out = []
     for theme in _live_themes(db, question_id):
         members = _members(db, theme["id"])
@@ -193,7 +193,7 @@ def split(db: sqlite_utils.Database, survey_id: str, question_id: str, theme_id:
     members = _members(db, theme_id)
     if len(members) < 2:
         raise ThemeError("split", N_("A theme needs at least two answers to be split."))
-    vectors = _vectors(db, question_id, members, embedder, dict(_answers(db, question_id)))
+    vectors = answer_vectors(db, question_id, members, embedder, dict(answer_texts(db, question_id)))
     found, centres = themes.cluster(vectors, 2)
     keep = int(np.argmax(centres @ _centre(theme)))
     with db.atomic():

@@ -16,20 +16,22 @@ from portal import job_records
 from portal.auth import allow
 from portal.csrf import require_csrf
 from portal.dependencies import Db, RowId
-from portal.job_kinds import AUDIT, IMPORT, REINDEX, SYNC, THEMES
+from portal.job_kinds import AUDIT, CLASSIFY, IMPORT, REINDEX, SYNC, THEMES
 from portal.job_queue import job_queue
 from portal.templating import render, url
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[User, Depends(allow(ENGAGEMENT_LEAD, MODERATOR, ADMIN))]
-WHO_SEES = {THEMES: (ENGAGEMENT_LEAD, ADMIN), IMPORT: (ADMIN,), REINDEX: (ADMIN,), SYNC: (ADMIN,),
-            AUDIT: (MODERATOR, ADMIN)}
+WHO_SEES = {THEMES: (ENGAGEMENT_LEAD, ADMIN), CLASSIFY: (ENGAGEMENT_LEAD, ADMIN), IMPORT: (ADMIN,),
+            REINDEX: (ADMIN,), SYNC: (ADMIN,), AUDIT: (MODERATOR, ADMIN)}
 
 
 def started_from(job: job_records.Job) -> str:
     """The page that started a job, which shows it."""
     if job.kind == THEMES:
         return f"/surveys/manage/{job.params.get('survey_id', '')}/results"
+    if job.kind == CLASSIFY:
+        return f"/surveys/manage/{job.params.get('survey_id', '')}/codes/{job.params.get('question_id', '')}"
     if job.kind == AUDIT:
         return "/moderation/audit"
     return "/admin/import"

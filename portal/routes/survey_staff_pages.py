@@ -23,7 +23,7 @@ from portal.languages import LANGUAGES
 from portal.routes.job_pages import status_values
 from portal.shortlist import qr_svg
 from portal.templating import render, request_translator, url
-from surveys import editing, exports, pdf, report, results, store, theming
+from surveys import codebooks, editing, exports, pdf, report, results, store, theming
 from surveys.privacy import suppress_counts
 from surveys.questions import KINDS, TEXT
 
@@ -277,7 +277,7 @@ def _themes_page(request: Request, db: Db, survey: store.Survey, question_id: st
     saved = theming.saved_themes(db, question_id)
     errors = by_field(request_translator(request), problems or [], "label")
     return render(request, db, "surveys/manage/themes.html", status_code=400 if errors else 200, errors=errors,
-                  survey=survey, question=question, themes=saved,
+                  survey=survey, question=question, themes=saved, codebooks=codebooks.all_codebooks(db),
                   members={t.id: theming.members_of(db, question_id, t.id) for t in saved})
 
 
@@ -300,6 +300,10 @@ async def edit_themes(request: Request, db: Db, embedder: Model, survey_id: str,
             theming.merge(db, question_id, theme_id, [row_number(str(v)) for v in form.getlist(f"merge-{theme_id}")])
         elif action == "split" and embedder is not None:
             theming.split(db, survey_id, question_id, theme_id, embedder)
+        elif action == "codebook":
+            codebook_id = row_number(str(form.get(f"codebook-{theme_id}", "")))
+            codebooks.add_discovered(db, codebook_id, question_id, theme_id)
+            return RedirectResponse(url(request, f"/surveys/codebooks/{codebook_id}", saved="theme"), status_code=303)
         elif action == "move":
             response_id = row_number(str(form.get("answer", "")))
             theming.move(db, question_id, response_id, row_number(str(form.get(f"to-{response_id}", ""))))

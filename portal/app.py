@@ -37,6 +37,7 @@ from portal.routes import (
     listings,
     manage_pages,
     moderation_pages,
+    outcome_pages,
     search_pages,
     shortlist_pages,
     survey_pages,
@@ -53,7 +54,8 @@ ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.rou
            chat_pages.router, kiosk_pages.router, account_pages.router, admin_pages.router, manage_pages.router,
            listing_editor_pages.router,
            moderation_pages.router, insight_pages.router, survey_pages.router,
-           survey_staff_pages.router, codebook_pages.router, job_pages.router, import_pages.router, health.router)
+           survey_staff_pages.router, codebook_pages.router, outcome_pages.staff, outcome_pages.public,
+           job_pages.router, import_pages.router, health.router)
 
 
 class UnsafeSettings(RuntimeError):

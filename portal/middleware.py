@@ -28,7 +28,7 @@ DOCS_SECURITY_POLICY = (
 HSTS = "max-age=31536000; includeSubDomains"
 # Staff pages may show drafts and links that work once: never kept in a browser's or a proxy's cache.
 STAFF_PATHS = ("/account", "/admin", "/manage", "/moderation", "/insight", "/surveys/manage", "/surveys/codebooks",
-               "/jobs")
+               "/surveys/outcomes", "/jobs")
 # Pages that show what one visitor did: never kept by the browser, so Back after a kiosk starts again, or on
 # a shared computer, fetches them afresh (and finds nothing of the last visitor).
 PRIVATE_PATHS = ("/kiosk", "/chat", "/shortlist")

@@ -35,7 +35,9 @@ def _align(text: str) -> str:
     return "L"
 
 
-class _Report(FPDF):
+class ReportPdf(FPDF):
+    """An A4 page set in Noto with its script fallbacks, shaped; used by every PDF the surveys make."""
+
     def __init__(self) -> None:
         super().__init__(format="A4")
         self.set_margins(18, 18, 18)
@@ -90,7 +92,7 @@ class _Report(FPDF):
 
 def report_pdf(report: Report, written_on: str) -> bytes:
     survey = report.survey
-    pdf = _Report()
+    pdf = ReportPdf()
     pdf.add_page()
     pdf.heading(survey.title, 18)
     pdf.para(f"Insight report for the People's Partnership, {written_on}. Open {survey.opens_on} to "

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(not (pdf.NOTO / "NotoSansArabic-Regular.ttf").ex
 
 
 def _document(*paragraphs: str, shaping: bool = True) -> bytes:
-    report = pdf._Report()
+    report = pdf.ReportPdf()
     report.set_text_shaping(shaping)
     report.add_page()
     for paragraph in paragraphs:

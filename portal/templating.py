@@ -6,6 +6,7 @@ picker, demonstration-data flag, CSRF token and shortlist count without a route 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,12 @@ from portal.i18n import Translator, translator
 from portal.languages import LANGUAGES
 from portal.middleware import STAFF_PATHS, split_language
 from surveys.redaction import redact
+
+
+def hash_id(text: object) -> str:
+    """A short id for an element that stands for some text (a quote's translation box)."""
+    return hashlib.sha256(str(text).encode()).hexdigest()[:12]
+
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -62,6 +69,7 @@ def _environment() -> jinja2.Environment:
     env.filters["direction"] = lambda code: languages.language(code).direction if code in languages.CODES else "ltr"
     env.filters["unbroken_hyphens"] = unbroken_hyphens
     env.filters["written_in"] = history.written_in  # the language of a listing field's text, from its label
+    env.filters["hash_id"] = hash_id
     env.filters["redact"] = lambda text: redact(str(text)).text  # residents' words shown to staff
     env.tests["shown_count"] = lambda shown: str(shown).isdigit()  # not suppressed: "<5" and "[c]" get no bar
     env.filters["spoken_name"] = lambda pair, t: t.language_name(pair[0], pair[1])  # a language, in the page's

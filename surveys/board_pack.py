@@ -18,6 +18,7 @@ from directory.spreadsheets import cell
 from directory.taxonomy import NEIGHBOURHOODS
 from surveys import pdf
 from surveys.outcomes import STATUSES, BoardPack, Change, Insight
+from surveys.quote_translations import Quote
 
 FIELD_NAMES = {"created": "Insight written", "recommendation": "Recommendation made", "title": "Title",
                "you_said": "You said", "topic": "Topic", "neighbourhood": "Neighbourhood", "text": "Recommendation",
@@ -39,6 +40,11 @@ def _change(change: Change) -> tuple[str, str, str]:
     if change.field == "status":
         before, after = _status(before) if before else "", _status(after)
     return FIELD_NAMES.get(change.field, change.field), before, after
+
+
+def _quoted(quote: Quote) -> str:
+    """The resident's words, and a person's translation marked as one."""
+    return f"“{quote.text}”" + (f" (translated: “{quote.translation}”)" if quote.translated else "")
 
 
 def _title(pack: BoardPack) -> str:
@@ -63,7 +69,7 @@ def board_pack_pdf(pack: BoardPack, written_on: str) -> bytes:
         document.para(f"{insight.topic}. {_place(insight)}. Answers: {insight.answers or 'not counted'}.", 9)
         document.para(insight.you_said)
         for quote in insight.quotes[:3]:
-            document.para(f"“{quote}”", 9)
+            document.para(_quoted(quote), 9)
     document.heading("Open recommendations")
     if not pack.open:
         document.para("None.")
@@ -108,7 +114,7 @@ def _count(shown: str) -> object:
 def board_pack_workbook(pack: BoardPack) -> bytes:
     book = Workbook()
     _sheet(book, "New insights", ["Insight", "Topic", "Neighbourhood", "Answers", "You said", "Quotes"],
-           [[i.title, i.topic, _place(i), _count(i.answers), i.you_said, "\n".join(i.quotes)]
+           [[i.title, i.topic, _place(i), _count(i.answers), i.you_said, "\n".join(_quoted(q) for q in i.quotes)]
             for i in pack.new_insights], f"No new insights {_since(pack)}.", first=True)
     _sheet(book, "Open recommendations", ["Recommendation", "From insight", "Status", "Board", "Meeting", "Decision",
                                           "Owner", "Actions"],

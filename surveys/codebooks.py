@@ -22,6 +22,7 @@ from directory.embeddings import Embedder
 from directory.messages import N_, FieldError
 from surveys import themes, theming
 from surveys.codebook import UNSURE, Classifier, CodebookTooSmall
+from surveys.quote_translations import Quote
 from surveys.redaction import redact
 
 NAME_LIMIT, DESCRIPTION_LIMIT, EXAMPLE_LIMIT = 80, 500, 500
@@ -66,7 +67,7 @@ class ThemeCount:
     theme: CodebookTheme
     answers: int
     decided: int  # of which a person placed
-    quotes: list[str]
+    quotes: list[Quote]
 
 
 @dataclass
@@ -290,18 +291,19 @@ def counts(db: sqlite_utils.Database, question_id: str, quotes: int = 3) -> list
         return []
     out = []
     for theme in book.themes:
-        rows = db.execute("select a.value, c.decided_by from survey_answer_codes c join survey_answers a on "
-                          "a.response_id = c.response_id and a.question_id = c.question_id where c.question_id = ? "
-                          "and c.theme_id = ? order by c.decided_by = ? desc, c.confidence desc, c.response_id",
+        rows = db.execute("select a.value, c.decided_by, r.language from survey_answer_codes c join survey_answers a "
+                          "on a.response_id = c.response_id and a.question_id = c.question_id join survey_responses r "
+                          "on r.id = c.response_id where c.question_id = ? and c.theme_id = ? order by "
+                          "c.decided_by = ? desc, c.confidence desc, c.response_id",
                           [question_id, theme.id, PERSON]).fetchall()
-        chosen: list[str] = []
-        for text, _ in rows:
+        chosen: list[Quote] = []
+        for text, _, language in rows:
             found = redact(" ".join(text.split()))
-            if found.clean and found.text.lower() not in {q.lower() for q in chosen} and len(found.text) <= 400:
-                chosen.append(found.text)
+            if found.clean and found.text.lower() not in {q.text.lower() for q in chosen} and len(found.text) <= 400:
+                chosen.append(Quote(found.text, language or ""))
             if len(chosen) >= quotes:
                 break
-        out.append(ThemeCount(theme, len(rows), sum(1 for _, by in rows if by == PERSON), chosen))
+        out.append(ThemeCount(theme, len(rows), sum(1 for _, by, _ in rows if by == PERSON), chosen))
     return sorted(out, key=lambda c: (-c.answers, c.theme.name.lower()))
 
 

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from directory.messages import N_, FieldError
 from directory.taxonomy import NEIGHBOURHOODS
+from surveys.quote_translations import Quote
 
 PROPOSED, AGREED, IN_PROGRESS, DONE, NOT_TAKEN = "proposed", "agreed", "in_progress", "done", "not_taken_forward"
 STATUSES = {PROPOSED: N_("Proposed"), AGREED: N_("Agreed"), IN_PROGRESS: N_("In progress"), DONE: N_("Done"),
@@ -74,7 +75,7 @@ class Insight:
     question_id: str | None
     theme_id: int | None
     answers: str  # as it may be shown: "23", "<5"
-    quotes: list[str]
+    quotes: list[Quote]  # as they stood, each with the translation shown to the lead who wrote the insight up
     created_at: str
     recommendations: list[Recommendation] = field(default_factory=list)
 
@@ -139,12 +140,13 @@ def _insight_values(title: str, you_said: str, topic: str, neighbourhood: str | 
 
 def add_insight(db: sqlite_utils.Database, by: str, title: str, you_said: str, topic: str,
                 neighbourhood: str | int | None = None, survey_id: str | None = None, question_id: str | None = None,
-                theme_id: int | None = None, answers: str = "", quotes: list[str] | None = None) -> int:
+                theme_id: int | None = None, answers: str = "", quotes: list[Quote] | None = None) -> int:
     values = _insight_values(title, you_said, topic, neighbourhood)
     with db.atomic():
         insight_id = int(db["insights"].insert({
             **values, "survey_id": survey_id, "question_id": question_id, "theme_id": theme_id, "answers": answers,
-            "quotes": json.dumps(quotes or [], ensure_ascii=False), "created_at": _now(), "created_by": by}).last_pk)
+            "quotes": json.dumps([vars(q) for q in quotes or []], ensure_ascii=False), "created_at": _now(),
+            "created_by": by}).last_pk)
         _record(db, insight_id, None, {"created": ("", values["title"])}, by)
     return insight_id
 
@@ -208,7 +210,8 @@ def _insight(db: sqlite_utils.Database, row: dict) -> Insight:  # type: ignore[t
     recommendations = [_recommendation(r) for r in db["recommendations"].rows_where(
         "insight_id = ?", [row["id"]], order_by="id")]
     return Insight(row["id"], row["title"], row["you_said"], row["topic"], row["neighbourhood"], row["survey_id"],
-                   row["question_id"], row["theme_id"], row["answers"], json.loads(row["quotes"] or "[]"),
+                   row["question_id"], row["theme_id"], row["answers"],
+                   [Quote(**q) for q in json.loads(row["quotes"] or "[]")],
                    row["created_at"], recommendations)
 
 

@@ -19,8 +19,8 @@ from portal.form_errors import by_field
 from portal.job_kinds import CLASSIFY
 from portal.job_queue import job_queue
 from portal.routes.job_pages import status_values
-from portal.templating import render, request_translator, url
-from surveys import codebooks, store
+from portal.templating import hash_id, render, request_translator, url
+from surveys import codebooks, quote_translations, store
 from surveys.privacy import suppress_counts
 from surveys.questions import TEXT
 
@@ -160,6 +160,8 @@ def _codes_page(request: Request, db: Db, survey_id: str, question_id: str,
                 problems: list[ResidentError] | None = None) -> Response:
     survey, question = _question(db, survey_id, question_id)
     counts = codebooks.counts(db, question_id)
+    for count in counts:  # the quotes with any translation into the lead's language
+        count.quotes = quote_translations.with_translations(db, count.quotes, request.state.language)
     shown, _ = suppress_counts({c.theme.id: c.answers for c in counts})
     job = _classify_job(db, question_id)
     errors = _errors(request, problems or [], "codebook")
@@ -189,6 +191,25 @@ def run_codebook(request: Request, db: Db, lead: Lead, survey_id: str, question_
     job_queue(request.app.state.settings).submit_once(
         CLASSIFY, question_id, {"survey_id": survey_id, "question_id": question_id}, lead.id)
     return RedirectResponse(url(request, f"{SURVEYS}/{survey_id}/codes/{question_id}"), status_code=303)
+
+
+@router.post(f"{SURVEYS}/{{survey_id}}/codes/{{question_id}}/translate", dependencies=CSRF)
+def translate_quote(request: Request, db: Db, survey_id: str, question_id: str, quote: Text = "",
+                    translation: Text = "") -> Response:
+    """A person's translation of a quote into the language of the page they are reading it on."""
+    _question(db, survey_id, question_id)
+    quotes = {q.text for c in codebooks.counts(db, question_id) for q in c.quotes}
+    if quote not in quotes:
+        raise HTTPException(status_code=404, detail="quote")
+    try:
+        quote_translations.translate(db, quote, request.state.language, translation)
+    except codebooks.CodebookError as error:
+        return _codes_page(request, db, survey_id, question_id, [error])
+    except ResidentError as error:  # the summary links to this quote's box
+        return _codes_page(request, db, survey_id, question_id,
+                           [codebooks.CodebookError(f"translation-{hash_id(quote)}", error.message, **error.params)])
+    return RedirectResponse(url(request, f"{SURVEYS}/{survey_id}/codes/{question_id}", saved="translation"),
+                            status_code=303)
 
 
 def _review_page(request: Request, db: Db, survey_id: str, question_id: str,

@@ -21,6 +21,7 @@ from portal.templating import render, request_translator, url
 from surveys import codebooks, outcomes, store
 from surveys.board_pack import board_pack_pdf, board_pack_workbook
 from surveys.privacy import suppress_counts
+from surveys.quote_translations import with_translations
 
 staff = APIRouter(include_in_schema=False, dependencies=[Depends(allow(ENGAGEMENT_LEAD, ADMIN))])
 public = APIRouter(include_in_schema=False)
@@ -67,7 +68,7 @@ def pack_xlsx(request: Request, db: Db, board: str = "", on: str = "") -> Respon
                     headers={"Content-Disposition": f'attachment; filename="{_filename(pack, "xlsx")}"'})
 
 
-def _from_theme(db: Db, survey_id: str, question_id: str, theme: str) -> dict[str, object]:
+def _from_theme(db: Db, survey_id: str, question_id: str, theme: str, language: str) -> dict[str, object]:
     """What an insight starts from: a codebook theme's name, its count as it may be shown, its quotes."""
     survey = store.get_survey(db, survey_id)
     if survey is None or survey.question(question_id) is None:
@@ -78,7 +79,7 @@ def _from_theme(db: Db, survey_id: str, question_id: str, theme: str) -> dict[st
     if found is None:
         raise HTTPException(status_code=404, detail="theme")
     return {"survey": survey, "question_id": question_id, "theme_id": found.theme.id, "title": found.theme.name,
-            "answers": shown[found.theme.id], "quotes": found.quotes}
+            "answers": shown[found.theme.id], "quotes": with_translations(db, found.quotes, language)}
 
 
 def _new_page(request: Request, db: Db, source: dict[str, object], problems: list[ResidentError] | None = None,
@@ -90,14 +91,14 @@ def _new_page(request: Request, db: Db, source: dict[str, object], problems: lis
 
 @staff.get(f"{LOG}/new")
 def new_insight_form(request: Request, db: Db, survey: str = "", question: str = "", theme: str = "") -> Response:
-    source = _from_theme(db, survey[:100], question[:100], theme[:20])
+    source = _from_theme(db, survey[:100], question[:100], theme[:20], request.state.language)
     return _new_page(request, db, source, title=str(source["title"]))
 
 
 @staff.post(f"{LOG}/new", dependencies=CSRF)
 def new_insight(request: Request, db: Db, lead: Lead, survey: Text = "", question: Text = "", theme: Text = "",
                 title: Text = "", you_said: Text = "", topic: Text = "", neighbourhood: Text = "") -> Response:
-    source = _from_theme(db, survey[:100], question[:100], theme[:20])
+    source = _from_theme(db, survey[:100], question[:100], theme[:20], request.state.language)
     try:
         insight_id = outcomes.add_insight(db, lead.id, title, you_said, topic, neighbourhood, survey,
                                           question, int(source["theme_id"]), str(source["answers"]),

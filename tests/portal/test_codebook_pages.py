@@ -138,3 +138,28 @@ def test_another_codebooks_example_cannot_be_removed_through_this_one(client: Te
     refused = post(client, f"{other}/examples/{example}/delete", other)
     assert refused.status_code == 404
     assert f"/examples/{example}/delete" in client.get(first).text
+
+
+def test_a_quote_in_another_language_can_be_given_a_translation_marked_as_one(client: TestClient, db,  # noqa: ANN001
+                                                                               lead) -> None:
+    sign_in(client, lead.email)
+    book = write_codebook(client)
+    survey_page, text = answered(client, db)
+    survey = store.get_survey(db, survey_page.rsplit("/", 1)[1])
+    words = "Więcej świeżych owoców i warzyw"
+    answers.submit(db, survey, {survey.questions[0].id: "no", text.id: words}, "pl", today=date(2026, 6, 2))
+    codes = f"{survey_page}/codes/{text.id}"
+    post(client, f"{codes}/run", codes, codebook=book.rsplit("/", 1)[1])
+    run_jobs(client)
+    response = next(r for r, t in theming.answer_texts(db, text.id) if t == words)
+    fresh = next(t.id for t in codebooks.get_codebook(db, int(book.rsplit("/", 1)[1])).themes if t.name == "Fresh food")
+    codebooks.decide(db, text.id, response, [fresh])  # a person's choice is quoted first
+    page = client.get(codes).text
+    assert f'<q lang="pl" dir="ltr">{words}</q>' in page and "Add a translation" in page
+    saved = post(client, f"{codes}/translate", codes, quote=words, translation="More fresh fruit and vegetables")
+    assert saved.status_code == 303
+    page = client.get(codes).text
+    assert "Translated:" in page and "More fresh fruit and vegetables" in page and words in page  # beside, not instead
+    assert post(client, f"{codes}/translate", codes, quote="Not a quote here", translation="x").status_code == 404
+    long = post(client, f"{codes}/translate", codes, quote=words, translation="x" * 1001)
+    assert long.status_code == 400 and "Use 1000 characters or fewer." in long.text

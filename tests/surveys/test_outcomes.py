@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from surveys import outcomes
 from surveys.board_pack import board_pack_pdf, board_pack_workbook
+from surveys.quote_translations import Quote
 
 LEAD = "lead-1"
 
@@ -18,7 +19,10 @@ LEAD = "lead-1"
 def insight(db: sqlite_utils.Database, title: str = "Getting a GP appointment", neighbourhood: int | None = 2,
             topic: str = "GP appointments") -> int:
     return outcomes.add_insight(db, LEAD, title, "People wait weeks and cannot get through at 8am.", topic,
-                                neighbourhood, answers="23", quotes=["Phoned at 8am, no appointments"])
+                                neighbourhood, answers="23",
+                                quotes=[Quote("Phoned at 8am, no appointments", "en"),
+                                        Quote("Dzwoniłam o 8 rano, nie było terminów", "pl",
+                                              "I phoned at 8am, there were no appointments")])
 
 
 def decide(db: sqlite_utils.Database, insight_id: int, recommendation_id: int | None = None, **changes: str) -> int:
@@ -107,3 +111,4 @@ def test_a_board_pack_holds_what_is_new_open_and_changed_since_the_last_meeting(
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(board_pack_pdf(pack, "2027-03-01"))).pages)
     assert "Board pack: People's Partnership board, 2027-03-03" in text and "In progress" in text
     assert LEAD not in text  # who changed what stays in the log, not in the pack
+    assert "(translated: “I phoned at 8am, there were no appointments”)" in text

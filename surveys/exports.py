@@ -119,6 +119,17 @@ def workbook(report: Report) -> bytes:
         if result.bars:
             top = _table(sheet, top, result.question.prompt, ["Answer", "People"],
                          [[b.label, b.shown] for b in result.bars] + [["Answered", result.answered_shown]])
+    for result in report.earlier:
+        top = _table(sheet, top, f"{result.question.prompt} (earlier wording, no longer asked)", ["Answer", "People"],
+                     [[b.label, b.shown] for b in result.bars] + [["Answered", result.answered_shown]])
+    sheet = book.create_sheet("Codebook themes")
+    top = 1
+    if not report.codes:
+        sheet.cell(1, 1, cell("No codebook themes: no question's answers have been placed under a codebook."))
+    for question_id, (name, found) in report.codes.items():
+        question = survey.question(question_id)
+        top = _table(sheet, top, f"{question.prompt if question else question_id} ({name})",
+                     ["Theme", "Answers", "Quotes"], [[t.label, t.shown, "\n".join(t.quotes)] for t in found])
     sheet = book.create_sheet("Themes")
     top = 1
     for question_id, found in report.themes.items():

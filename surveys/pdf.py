@@ -120,6 +120,24 @@ def report_pdf(report: Report, written_on: str) -> bytes:
             pdf.para(f"{theme.label} ({theme.shown})", 10)
             for quote in theme.quotes[:2]:
                 pdf.para(f"“{quote}”", 9)
+    if report.codes:
+        pdf.heading("Codebook themes")
+        pdf.para("The same named themes as other surveys that use the codebook. An answer can be under more than one.")
+    for question_id, (book, found) in report.codes.items():
+        question = survey.question(question_id)
+        pdf.heading(f"{question.prompt if question else question_id} ({book})", 11)
+        for theme in found:
+            pdf.para(f"{theme.label} ({theme.shown})", 10)
+            for quote in theme.quotes[:2]:
+                pdf.para(f"“{quote}”", 9)
+    if report.earlier:
+        pdf.heading("Earlier wordings, no longer asked")
+        pdf.para("Changed or removed after people had answered; their answers are kept under the words they answered.")
+    for result in report.earlier:
+        pdf.heading(result.question.prompt, 11)
+        pdf.para(f"Answered by {result.answered_shown}.", 9)
+        if result.bars:
+            pdf.chart(result)
     pdf.heading("You said, we did")
     pdf.para(f"You said: {survey.you_said or 'not written yet'}")
     pdf.para(f"We did: {survey.we_did or 'not written yet'}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from surveys import results, theming
+from surveys import codebooks, results, store, theming
 from surveys.privacy import TOTAL, suppress, suppress_counts
 from surveys.questions import EQUALITY, MULTIPLE, NEIGHBOURHOOD, TEXT, Question
 from surveys.store import Survey
@@ -49,6 +49,8 @@ class Report:
     questions: list[results.QuestionResult]
     themes: dict[str, list[ThemeSummary]]  # question id -> its themes, largest first
     breakdowns: list[Breakdown] = field(default_factory=list)
+    codes: dict[str, tuple[str, list[ThemeSummary]]] = field(default_factory=dict)  # question id -> codebook, themes
+    earlier: list[results.QuestionResult] = field(default_factory=list)  # earlier wordings, no longer asked
 
     @property
     def who(self) -> list[results.QuestionResult]:
@@ -100,8 +102,17 @@ def build(db: sqlite_utils.Database, survey: Survey) -> Report:
             saved = theming.saved_themes(db, question.id)
             shown, _ = suppress_counts({t.id: t.size for t in saved})  # theme sizes add up to the answers given
             themes[question.id] = [ThemeSummary(t.label, shown[t.id], t.quotes) for t in saved]
+    codes = {}
+    for question in survey.questions:
+        counts = codebooks.counts(db, question.id) if question.kind == TEXT else []
+        book = codebooks.get_codebook(db, codebooks.codebook_of(db, question.id) or 0) if counts else None
+        if book is not None:
+            # An answer can be under more than one theme: each count is suppressed on its own.
+            codes[question.id] = (book.name, [ThemeSummary(c.theme.name, suppress_counts({"n": c.answers})[1],
+                                                           [q.text for q in c.quotes]) for c in counts])
+    earlier = [results.question_result(db, q) for q in survey.earlier if store.answered(db, q.id)]
     groups = [q for q in survey.questions if q.kind in (NEIGHBOURHOOD, *EQUALITY)]
     asked = [q for q in survey.questions if q.kind not in (TEXT, NEIGHBOURHOOD, *EQUALITY)]
     return Report(survey, suppress_counts({"all": count})[1], {k: str(v) for k, v in shown_languages.items()},
                   results.survey_results(db, survey), themes,
-                  [breakdown(db, q, by) for by in groups for q in asked])
+                  [breakdown(db, q, by) for by in groups for q in asked], codes, earlier)

@@ -190,3 +190,34 @@ def test_a_codebook_csv_that_cannot_be_used_writes_nothing_and_says_why(tmp_path
         classify_csv(source, "comment", write(tmp_path / "book.csv", content), out, embedder)
     assert says in str(problem.value)
     assert not out.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_reports_give_the_codebook_themes_and_the_earlier_wordings_with_their_answers(db, question, embedder) -> None:  # noqa: ANN001
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from surveys import exports, pdf, report
+
+    codebooks.classify(db, question, embedder)
+    survey_id = db.execute("select survey_id from survey_questions where id = ?", [question]).fetchone()[0]
+    store.retire_question(db, question)  # asked no longer; its answers stay, under its words
+    store.save_question(db, survey_id, Question("", TEXT, "What else would help?"))
+    built = report.build(db, store.get_survey(db, survey_id))
+    assert [r.question.prompt for r in built.earlier] == ["What would make your neighbourhood better?"]
+    assert built.codes == {}  # the codebook belonged to the retired question; the new one has none yet
+    codebooks.choose(db, store.get_survey(db, survey_id).questions[0].id, codebooks.codebook_of(db, question))
+    survey = store.get_survey(db, survey_id)
+    answers.submit(db, survey, {survey.questions[0].id: "More food parcels"}, "en", today=date(2026, 12, 2))
+    codebooks.classify(db, survey.questions[0].id, embedder)
+    built = report.build(db, survey)
+    name, found = built.codes[survey.questions[0].id]
+    assert name == "What matters" and {t.label: t.shown for t in found}["Food"] == "<5"  # one answer: never shown as 1
+    book = load_workbook(io.BytesIO(exports.workbook(built)))
+    sheet = [c for row in book["Codebook themes"].iter_rows(values_only=True) for c in row if c]
+    assert "Food" in sheet and 1 not in sheet
+    questions = [c for row in book["Questions"].iter_rows(values_only=True) for c in row if c]
+    assert "What would make your neighbourhood better? (earlier wording, no longer asked)" in questions
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.report_pdf(built, "2026-12-07"))).pages)
+    assert "Codebook themes" in text and "Earlier wordings, no longer asked" in text

@@ -43,7 +43,8 @@ def survey(db: sqlite_utils.Database, embedder) -> store.Survey:  # noqa: ANN001
 
 def test_the_workbook_has_each_sheet_and_suppresses_small_counts(db, survey) -> None:  # noqa: ANN001
     book = load_workbook(io.BytesIO(exports.workbook(report.build(db, survey))))
-    assert book.sheetnames == ["Summary", "Questions", "Themes", "By neighbourhood", "By equality group"]
+    assert book.sheetnames == ["Summary", "Questions", "Codebook themes", "Themes", "By neighbourhood",
+                               "By equality group"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
     assert summary["People who answered"] == 30 and summary["Answered in Polish"] == "<5"  # a number, a name
     assert summary["Answered in English"] != 26  # 30 - 4 would give the hidden count away

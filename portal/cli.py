@@ -545,8 +545,8 @@ def classify_csv_command(
         raise typer.Exit(1) from None
     for theme, count in done.counts.most_common():
         out.print(f"{count:>6}  {theme}")
-    err.print(f"{done.answered} comments placed in {time.perf_counter() - started:.0f} s; {done.unsure} were unsure "
-              f"(confidence under {codebook_model.UNSURE:.0%}: worth a person's look). Wrote {done.rows} rows to "
+    err.print(f"{done.answered} comments placed in {time.perf_counter() - started:.0f} s. Unsure (confidence under "
+              f"{codebook_model.UNSURE:.0%}, worth a person's look): {done.unsure}. Wrote {done.rows} rows to "
               f"{out_path}")
 
 

@@ -54,6 +54,8 @@ def _filename(pack: outcomes.BoardPack, extension: str) -> str:
 
 @staff.get(f"{LOG}/pack.pdf")
 def pack_pdf(request: Request, db: Db, board: str = "", on: str = "") -> Response:
+    if not (board or on):  # no meeting chosen: the log lists them
+        return RedirectResponse(url(request, LOG), status_code=303)
     pack = _pack(db, board[:200], on[:20])
     body = board_pack_pdf(pack, london_today().isoformat())
     return Response(body, media_type="application/pdf",
@@ -62,6 +64,8 @@ def pack_pdf(request: Request, db: Db, board: str = "", on: str = "") -> Respons
 
 @staff.get(f"{LOG}/pack.xlsx")
 def pack_xlsx(request: Request, db: Db, board: str = "", on: str = "") -> Response:
+    if not (board or on):
+        return RedirectResponse(url(request, LOG), status_code=303)
     pack = _pack(db, board[:200], on[:20])
     return Response(board_pack_workbook(pack),
                     media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -91,6 +95,8 @@ def _new_page(request: Request, db: Db, source: dict[str, object], problems: lis
 
 @staff.get(f"{LOG}/new")
 def new_insight_form(request: Request, db: Db, survey: str = "", question: str = "", theme: str = "") -> Response:
+    if not (survey or question or theme):  # an insight starts from a codebook theme; the log says where
+        return RedirectResponse(url(request, LOG), status_code=303)
     source = _from_theme(db, survey[:100], question[:100], theme[:20], request.state.language)
     return _new_page(request, db, source, title=str(source["title"]))
 

@@ -108,3 +108,24 @@ def test_surveys_theme_csv_writes_each_rows_theme_or_nothing_at_all(tmp_path: Pa
     food, wait = {rows[i]["theme_id"] for i in (0, 1, 2)}, {rows[i]["theme_id"] for i in (3, 4, 6)}
     assert len(food) == 1 and len(wait) == 1 and food != wait
     assert rows[5]["theme_id"] == "" and "food" in rows[0]["theme_label"]
+
+
+def test_surveys_classify_csv_places_each_row_under_the_codebook_or_writes_nothing(tmp_path: Path) -> None:
+    import csv
+
+    source, book, out = tmp_path / "comments.csv", tmp_path / "codebook.csv", tmp_path / "placed.csv"
+    source.write_text("id,comment\n1,Necesitamos más comida\n2,Czekałem miesiąc na lekarza\n3,\n", encoding="utf-8")
+    book.write_text("theme,description,example\nFood,Food banks,The food bank ran out\nFood,,More food parcels\n"
+                    "Seeing a GP,,Could not get a GP appointment\nSeeing a GP,,Waited weeks for the doctor\n",
+                    encoding="utf-8")
+    arguments = ["surveys", "classify-csv", str(source), "--column", "comment", "--codebook", str(book), "--out",
+                 str(out)]
+    done = runner.invoke(app, arguments)
+    assert done.exit_code == 0, done.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["themes"], r["confidence"] != "") for r in rows] == [("Food", True), ("Seeing a GP", True), ("", False)]
+    assert "Unsure" in done.output and "Wrote 3 rows" in done.output
+    out.unlink()
+    book.write_text("theme,example\nFood,bread\n", encoding="utf-8")
+    small = runner.invoke(app, arguments)
+    assert small.exit_code == 1 and "at least two themes" in small.output and not out.exists()

@@ -8,6 +8,7 @@ import hashlib
 import html
 import json
 import re
+from datetime import date
 
 import pytest
 import sqlite_utils
@@ -20,6 +21,7 @@ from directory.translations import load_listing
 from portal import job_records
 from portal.app import ROUTERS
 from portal.job_kinds import THEMES
+from surveys import answers, codebooks, outcomes
 from surveys import store as survey_store
 from surveys.questions import TEXT, Question
 from tests.portal.staff import form_fields, post, sign_in, staff, token
@@ -32,6 +34,8 @@ ACCESS: dict[str, set[str]] = {
     "/moderation": {"moderator", "admin"},  # administrators moderate too
     "/insight": {"moderator", "engagement_lead"},
     "/surveys/manage": {"engagement_lead", "admin"},
+    "/surveys/codebooks": {"engagement_lead", "admin"},
+    "/surveys/outcomes": {"engagement_lead", "admin"},
     "/jobs": {"engagement_lead", "admin"},  # a theming job here; imports are the administrators' alone
     "/account/sign-out-everywhere": {"editor_a", "editor_b", "moderator", "engagement_lead", "admin"},
     "/account": {"editor_a", "editor_b", "moderator", "engagement_lead", "admin"},
@@ -40,7 +44,9 @@ PUBLIC_ACCOUNT_PAGES = ("/account/sign-in", "/account/sign-out", "/account/invit
                         "/account/forgot-password")
 # Tables whose rows any action here could change; sessions are left out, as being signed in touches them.
 WATCHED = ("services", "listing_changes", "listing_versions", "listing_reports", "service_translations", "users",
-           "memberships", "organization_policies", "account_tokens", "organizations", "locations", "schedules")
+           "memberships", "organization_policies", "account_tokens", "organizations", "locations", "schedules",
+           "codebooks", "codebook_themes", "codebook_examples", "survey_question_codebooks", "survey_answer_codes",
+           "insights", "recommendations", "outcome_history", "quote_translations")
 
 
 def snapshot(db: sqlite_utils.Database) -> str:
@@ -88,9 +94,17 @@ def world(db) -> dict[str, str]:
     job = job_records.create(db, THEMES, question.id, {"survey_id": survey.id, "question_id": question.id},
                              people["engagement_lead"].id)
     job_records.fail(db, job, "Stopped for the sweep")
+    book = codebooks.create_codebook(db, "Sweep codebook")
+    theme = codebooks.add_theme(db, book, "Food", "", ["More food"])
+    example = db.execute("select id from codebook_examples where theme_id = ?", [theme]).fetchone()[0]
+    response = answers.submit(db, survey_store.get_survey(db, survey.id), {question.id: "More food"}, "en",
+                              today=date(2026, 6, 1))
+    insight = outcomes.add_insight(db, people["engagement_lead"].id, "Food", "More food", "Food")
     return {"job_id": str(job), "organization_id": org_a, "service_id": listing, "change_id": str(change.id),
             "report_id": str(report), "user_id": people["editor_b"].id, "survey_id": survey.id,
             "question_id": question.id, "language": "pl", "code": survey.code, "key": "times",
+            "codebook_id": str(book), "theme_id": str(theme), "example_id": str(example),
+            "response_id": str(response), "insight_id": str(insight),
             **{f"{name}_email": p.email for name, p in people.items()}}
 
 

@@ -80,6 +80,8 @@ def test_a_lead_goes_from_answers_to_a_decision_residents_can_read(browser, live
     assert page.get_by_text("Waiting to start.").is_visible()  # the request only queued it
     JobQueue(Settings(db=live_db)).work_waiting()
     page.get_by_text(re.compile(r"7 answers placed under the codebook's themes\.")).wait_for(timeout=15_000)
+    page.reload()
+    assert page.locator(".govuk-summary-card q").count() >= 3  # each theme shows what people said
     page.screenshot(path=str(live_db.parent / "codes-en.png"), full_page=True)
 
     page.goto(f"{live_server}/surveys/manage/{survey_id}/codes/{question_id}")

@@ -22,7 +22,7 @@ from directory.taxonomy import NEIGHBOURHOODS
 from surveys.quote_translations import Quote
 
 PROPOSED, AGREED, IN_PROGRESS, DONE, NOT_TAKEN = "proposed", "agreed", "in_progress", "done", "not_taken_forward"
-STATUSES = {PROPOSED: N_("Proposed"), AGREED: N_("Agreed"), IN_PROGRESS: N_("In progress"), DONE: N_("Done"),
+STATUSES = {PROPOSED: N_("Not decided yet"), AGREED: N_("Agreed"), IN_PROGRESS: N_("In progress"), DONE: N_("Done"),
             NOT_TAKEN: N_("Not taken forward")}
 DECIDED = (AGREED, IN_PROGRESS, DONE, NOT_TAKEN)  # shown to the public: a board has said what happens
 OPEN = (PROPOSED, AGREED, IN_PROGRESS)

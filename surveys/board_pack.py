@@ -42,6 +42,12 @@ def _change(change: Change) -> tuple[str, str, str]:
     return FIELD_NAMES.get(change.field, change.field), before, after
 
 
+def _counts(pack: BoardPack, insight: Insight) -> str:
+    """Each survey's count, as it may be shown ("12 (Food in Catford); <5 (Winter survey)")."""
+    return "; ".join(f"{s.answers or 'not counted'} ({pack.titles.get(s.survey_id or '', 'a survey')})"
+                     for s in insight.sources)
+
+
 def _quoted(quote: Quote) -> str:
     """The resident's words, and a person's translation marked as one."""
     return f"“{quote.text}”" + (f" (translated: “{quote.translation}”)" if quote.translated else "")
@@ -66,9 +72,9 @@ def board_pack_pdf(pack: BoardPack, written_on: str) -> bytes:
         document.para("None.")
     for insight in pack.new_insights:
         document.heading(insight.title, 11)
-        document.para(f"{insight.topic}. {_place(insight)}. Answers: {insight.answers or 'not counted'}.", 9)
+        document.para(f"{insight.topic}. {_place(insight)}. Answers: {_counts(pack, insight)}.", 9)
         document.para(insight.you_said)
-        for quote in insight.quotes[:3]:
+        for quote in [q for source in insight.sources for q in source.quotes][:4]:
             document.para(_quoted(quote), 9)
     document.heading("Open recommendations")
     if not pack.open:
@@ -114,7 +120,8 @@ def _count(shown: str) -> object:
 def board_pack_workbook(pack: BoardPack) -> bytes:
     book = Workbook()
     _sheet(book, "New insights", ["Insight", "Topic", "Neighbourhood", "Answers", "You said", "Quotes"],
-           [[i.title, i.topic, _place(i), _count(i.answers), i.you_said, "\n".join(_quoted(q) for q in i.quotes)]
+           [[i.title, i.topic, _place(i), _count(i.answers) if not i.more else _counts(pack, i), i.you_said,
+             "\n".join(_quoted(q) for s in i.sources for q in s.quotes)]
             for i in pack.new_insights], f"No new insights {_since(pack)}.", first=True)
     _sheet(book, "Open recommendations", ["Recommendation", "From insight", "Status", "Board", "Meeting", "Decision",
                                           "Owner", "Actions"],

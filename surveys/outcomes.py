@@ -65,6 +65,18 @@ class Recommendation:
 
 
 @dataclass
+class Source:
+    """One survey's evidence for an insight: the theme's count (as it may be shown) and quotes, as they stood."""
+
+    survey_id: str | None
+    question_id: str | None
+    theme_id: int | None
+    answers: str
+    quotes: list[Quote]
+    added_at: str
+
+
+@dataclass
 class Insight:
     id: int
     title: str
@@ -78,6 +90,13 @@ class Insight:
     quotes: list[Quote]  # as they stood, each with the translation shown to the lead who wrote the insight up
     created_at: str
     recommendations: list[Recommendation] = field(default_factory=list)
+    more: list[Source] = field(default_factory=list)  # the same theme heard in later surveys
+
+    @property
+    def sources(self) -> list[Source]:
+        """Every survey it draws on, the first it was written up from first."""
+        first = Source(self.survey_id, self.question_id, self.theme_id, self.answers, self.quotes, self.created_at)
+        return [first, *self.more]
 
     @property
     def decided(self) -> list[Recommendation]:
@@ -162,6 +181,22 @@ def update_insight(db: sqlite_utils.Database, insight_id: int, by: str, title: s
         _record(db, insight_id, None, {k: (getattr(before, k), v) for k, v in values.items()}, by)
 
 
+def add_source(db: sqlite_utils.Database, insight_id: int, by: str, survey_id: str, question_id: str, theme_id: int,
+               answers: str, quotes: list[Quote], survey_title: str = "") -> None:
+    """The same theme heard in another survey joins the insight, with its count and quotes as they stand."""
+    insight = get_insight(db, insight_id)
+    if insight is None:
+        raise OutcomeError("insight", N_("We could not find that insight."))
+    if any((s.question_id, s.theme_id) == (question_id, theme_id) for s in insight.sources):
+        raise OutcomeError("insight", N_("This theme is already part of that insight."))
+    with db.atomic():
+        db["insight_sources"].insert({
+            "insight_id": insight_id, "survey_id": survey_id, "question_id": question_id, "theme_id": theme_id,
+            "answers": answers, "quotes": json.dumps([vars(q) for q in quotes], ensure_ascii=False),
+            "added_at": _now(), "added_by": by})
+        _record(db, insight_id, None, {"source": ("", survey_title or survey_id)}, by)
+
+
 def _recommendation_values(text: str, board: str, meeting_on: str, decision: str, owner: str, actions: str,
                            status: str, outcome: str) -> dict[str, object]:
     if status not in STATUSES:
@@ -206,13 +241,18 @@ def _recommendation(row: dict) -> Recommendation:  # type: ignore[type-arg]
                           row["owner"], row["actions"], row["status"], row["outcome"], row["updated_at"])
 
 
+def _quotes(stored: str | None) -> list[Quote]:
+    return [Quote(**q) for q in json.loads(stored or "[]")]
+
+
 def _insight(db: sqlite_utils.Database, row: dict) -> Insight:  # type: ignore[type-arg]
     recommendations = [_recommendation(r) for r in db["recommendations"].rows_where(
         "insight_id = ?", [row["id"]], order_by="id")]
+    more = [Source(r["survey_id"], r["question_id"], r["theme_id"], r["answers"], _quotes(r["quotes"]), r["added_at"])
+            for r in db["insight_sources"].rows_where("insight_id = ?", [row["id"]], order_by="id")]
     return Insight(row["id"], row["title"], row["you_said"], row["topic"], row["neighbourhood"], row["survey_id"],
-                   row["question_id"], row["theme_id"], row["answers"],
-                   [Quote(**q) for q in json.loads(row["quotes"] or "[]")],
-                   row["created_at"], recommendations)
+                   row["question_id"], row["theme_id"], row["answers"], _quotes(row["quotes"]), row["created_at"],
+                   recommendations, more)
 
 
 def get_insight(db: sqlite_utils.Database, insight_id: int) -> Insight | None:
@@ -265,6 +305,7 @@ class BoardPack:
     new_insights: list[Insight]
     open: list[tuple[Insight, Recommendation]]
     changed: list[tuple[Insight, Change]]
+    titles: dict[str, str] = field(default_factory=dict)  # survey id -> title, for saying where a count came from
 
 
 def meetings(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -288,4 +329,5 @@ def board_pack(db: sqlite_utils.Database, board: str, meeting_on: str) -> BoardP
         for change in history(db, insight.id):
             if (since is None or change.changed_at > f"{since}T23:59:59") and change.changed_at <= until:
                 changed.append((insight, change))
-    return BoardPack(board, meeting_on, since, new, still_open, changed)
+    titles = {str(i): str(t) for i, t in db.execute("select id, title from surveys")}
+    return BoardPack(board, meeting_on, since, new, still_open, changed, titles)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from accounts.users import ADMIN, ENGAGEMENT_LEAD, User
-from directory.messages import ResidentError
+from directory.messages import N_, ResidentError
 from directory.schedules import london_today
 from directory.taxonomy import NEIGHBOURHOODS
 from portal.auth import allow
@@ -90,7 +90,7 @@ def _new_page(request: Request, db: Db, source: dict[str, object], problems: lis
               **values: str) -> Response:
     errors = _errors(request, problems or [], "title")
     return render(request, db, "surveys/outcomes/new.html", status_code=400 if errors else 200, errors=errors,
-                  source=source, values=values, neighbourhoods=NEIGHBOURHOODS)
+                  source=source, values=values, neighbourhoods=NEIGHBOURHOODS, insights=outcomes.all_insights(db))
 
 
 @staff.get(f"{LOG}/new")
@@ -115,6 +115,24 @@ def new_insight(request: Request, db: Db, lead: Lead, survey: Text = "", questio
     return RedirectResponse(url(request, f"{LOG}/{insight_id}", saved="insight"), status_code=303)
 
 
+@staff.post(f"{LOG}/new/source", dependencies=CSRF)
+def add_to_insight(request: Request, db: Db, lead: Lead, survey: Text = "", question: Text = "", theme: Text = "",
+                   insight: Text = "") -> Response:
+    """The theme, heard in this survey, joins an insight already in the log (one insight, many surveys)."""
+    source = _from_theme(db, survey[:100], question[:100], theme[:20], request.state.language)
+    try:
+        insight_id = row_number(insight)
+    except ValueError:
+        return _new_page(request, db, source, [outcomes.OutcomeError("insight", N_("Choose an insight."))])
+    try:
+        outcomes.add_source(db, insight_id, lead.id, survey, question, int(source["theme_id"]),  # type: ignore[call-overload]
+                            str(source["answers"]), list(source["quotes"]),  # type: ignore[call-overload]
+                            source["survey"].title)  # type: ignore[attr-defined]
+    except outcomes.OutcomeError as error:
+        return _new_page(request, db, source, [error])
+    return RedirectResponse(url(request, f"{LOG}/{insight_id}", saved="source"), status_code=303)
+
+
 def _insight(db: Db, insight_id: int) -> outcomes.Insight:
     found = outcomes.get_insight(db, insight_id)
     if found is None:
@@ -125,9 +143,10 @@ def _insight(db: Db, insight_id: int) -> outcomes.Insight:
 def _insight_page(request: Request, db: Db, insight: outcomes.Insight, problems: list[ResidentError] | None = None,
                   editing: str = "", **values: str) -> Response:
     errors = _errors(request, problems or [], "text")
-    survey = store.get_survey(db, insight.survey_id) if insight.survey_id else None
+    sources = [{"survey": store.get_survey(db, s.survey_id) if s.survey_id else None, "question_id": s.question_id,
+                "answers": s.answers, "quotes": s.quotes} for s in insight.sources]
     return render(request, db, "surveys/outcomes/insight.html", status_code=400 if errors else 200, errors=errors,
-                  insight=insight, survey=survey, history=outcomes.history(db, insight.id), values=values,
+                  insight=insight, sources=sources, history=outcomes.history(db, insight.id), values=values,
                   editing=editing, statuses=outcomes.STATUSES, neighbourhoods=NEIGHBOURHOODS,
                   saved=request.query_params.get("saved", ""))
 
@@ -189,7 +208,7 @@ def you_said_neighbourhood(request: Request, db: Db, number: int) -> Response:
         raise HTTPException(status_code=404, detail="neighbourhood")
     return render(request, db, "surveys/outcomes/public_list.html", heading=place.name, place=place,
                   insights=outcomes.by_neighbourhood(db, number), statuses=outcomes.STATUSES,
-                  neighbourhoods=NEIGHBOURHOODS)
+                  neighbourhoods=NEIGHBOURHOODS, titles=_titles(db))
 
 
 @public.get(f"{PUBLIC}/topic/{{topic}}")
@@ -198,4 +217,9 @@ def you_said_topic(request: Request, db: Db, topic: str) -> Response:
     if topic not in names:
         raise HTTPException(status_code=404, detail="topic")
     return render(request, db, "surveys/outcomes/public_list.html", heading=names[topic], place=None,
-                  insights=outcomes.by_topic(db, topic), statuses=outcomes.STATUSES, neighbourhoods=NEIGHBOURHOODS)
+                  insights=outcomes.by_topic(db, topic), statuses=outcomes.STATUSES, neighbourhoods=NEIGHBOURHOODS,
+                  titles=_titles(db))
+
+
+def _titles(db: Db) -> dict[str, str]:
+    return {s.id: s.title for s in store.all_surveys(db)}

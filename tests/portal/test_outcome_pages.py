@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from accounts import users
 from portal.languages import LANGUAGES
-from surveys import outcomes
+from surveys import codebooks, outcomes
 from tests.portal.staff import PASSWORD, post, run_jobs, sign_in
 from tests.portal.test_codebook_pages import write_codebook
 from tests.portal.test_survey_pages import answered
@@ -121,3 +121,24 @@ def test_changing_an_insight_keeps_what_it_was(client: TestClient, db, lead) -> 
     changes = outcomes.history(db, int(insight.rsplit("/", 1)[1]))
     assert [(c.field, c.before, c.after) for c in changes if c.field in ("title", "neighbourhood")] == [
         ("title", "Fresh food", "Fresh, affordable food"), ("neighbourhood", "3", "")]
+
+
+def test_a_theme_heard_again_in_another_survey_joins_an_insight_already_in_the_log(client: TestClient, db,  # noqa: ANN001
+                                                                                   lead) -> None:
+    sign_in(client, lead.email)
+    insight = an_insight(client, db)
+    book = next(b for b in codebooks.all_codebooks(db))
+    later_page, later = answered(client, db)  # a second survey, placed under the same codebook
+    codes = f"{later_page}/codes/{later.id}"
+    post(client, f"{codes}/run", codes, codebook=str(book.id))
+    run_jobs(client)
+    start = re.search(r'href="(/surveys/outcomes/new\?[^"]+)"', client.get(codes).text).group(1).replace("&amp;", "&")
+    fields = dict(re.findall(r'<input type="hidden" name="(survey|question|theme)" value="([^"]*)"',
+                             client.get(start).text))
+    insight_id = insight.rsplit("/", 1)[1]
+    added = post(client, f"{LOG}/new/source", start, **fields, insight=insight_id)
+    assert added.status_code == 303 and added.headers["location"].startswith(insight)
+    assert len(outcomes.get_insight(db, int(insight_id)).sources) == 2
+    again = post(client, f"{LOG}/new/source", start, **fields, insight=insight_id)
+    assert again.status_code == 400 and "This theme is already part of that insight." in again.text
+    assert post(client, f"{LOG}/new/source", start, **fields, insight="x").status_code == 400

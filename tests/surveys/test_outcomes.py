@@ -112,3 +112,14 @@ def test_a_board_pack_holds_what_is_new_open_and_changed_since_the_last_meeting(
     assert "Board pack: People's Partnership board, 2027-03-03" in text and "In progress" in text
     assert LEAD not in text  # who changed what stays in the log, not in the pack
     assert "(translated: “I phoned at 8am, there were no appointments”)" in text
+
+
+def test_one_insight_draws_on_the_same_theme_heard_in_several_surveys(db) -> None:  # noqa: ANN001
+    first = insight(db)
+    outcomes.add_source(db, first, LEAD, "survey-2", "question-2", 7, "<5", [Quote("No appointments again", "en")],
+                        "Spring survey")
+    with pytest.raises(outcomes.OutcomeError):  # the same theme of the same question is there already
+        outcomes.add_source(db, first, LEAD, "survey-2", "question-2", 7, "<5", [])
+    found = outcomes.get_insight(db, first)
+    assert [s.answers for s in found.sources] == ["23", "<5"]
+    assert [c.after for c in outcomes.history(db, first) if c.field == "source"] == ["Spring survey"]

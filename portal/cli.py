@@ -23,7 +23,7 @@ from rich.table import Table
 from accounts import users
 from accounts.users import AccountProblems
 from directory import analytics, backups, freshness, index, oruk, seed, upkeep
-from directory.embeddings import load_embedder
+from directory.embeddings import Embedder, load_embedder
 from directory.postcodes import PostcodeError
 from directory.search import SearchInputError, SearchQuery, search
 from directory.store import database_path, open_db
@@ -495,6 +495,14 @@ def stale(db: DbOption = None,
     out.print(f"{sent} reminder email(s) sent.")
 
 
+def _embedder_or_exit(doing: str) -> Embedder:
+    embedder = load_embedder()
+    if embedder is None:
+        err.print(f"[red]No embedding model could load, so comments cannot be {doing} by meaning.[/red]")
+        raise typer.Exit(1)
+    return embedder
+
+
 @surveys_app.command("theme-csv")
 def theme_csv_command(
     source: Annotated[Path, typer.Argument(help="A CSV file of comments, UTF-8.")],
@@ -504,10 +512,7 @@ def theme_csv_command(
     = None,
 ) -> None:
     """Group comments in any language into themes, and write each row's theme."""
-    embedder = load_embedder()
-    if embedder is None:
-        err.print("[red]No embedding model could load, so comments cannot be themed by meaning.[/red]")
-        raise typer.Exit(1)
+    embedder = _embedder_or_exit("themed")
     started = time.perf_counter()
     try:
         done = theme_csv(source, column, out_path, embedder, themes)
@@ -533,10 +538,7 @@ def classify_csv_command(
     out_path: Annotated[Path, typer.Option("--out", help="Where to write the rows with themes and confidence.")],
 ) -> None:
     """Place comments in any language under a codebook's named themes, and write each row's themes."""
-    embedder = load_embedder()
-    if embedder is None:
-        err.print("[red]No embedding model could load, so comments cannot be placed by meaning.[/red]")
-        raise typer.Exit(1)
+    embedder = _embedder_or_exit("placed")
     started = time.perf_counter()
     try:
         done = classify_csv(source, column, codebook, out_path, embedder)

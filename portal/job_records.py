@@ -78,6 +78,15 @@ def latest(db: sqlite_utils.Database, kind: str, subject: str) -> Job | None:
     return _job(row) if row else None
 
 
+def worth_showing(db: sqlite_utils.Database, kind: str, subject: str, hours: float = 1) -> Job | None:
+    """The subject's latest job of a kind while its page should show it: running, failed, or finished lately."""
+    job = latest(db, kind, subject)
+    if job is None or job.status != DONE:
+        return job
+    finished = datetime.fromisoformat(job.finished_at or job.created_at)
+    return job if (datetime.now(UTC) - finished).total_seconds() < hours * 3600 else None
+
+
 def recent(db: sqlite_utils.Database, kind: str, limit: int = 10) -> list[Job]:
     return [_job(row) for row in db.execute(f"select {_COLUMNS} from jobs where kind = ? order by id desc limit ?",
                                             [kind, limit])]

@@ -7,7 +7,6 @@ writes no output and says what is wrong.
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from directory.embeddings import Embedder
 from surveys import codebooks
 from surveys.codebook import Classifier, CodebookTooSmall
-from surveys.theme_csv import CsvProblem, read_column
+from surveys.theme_csv import CsvProblem, read_column, write_rows
 from surveys.themes import embed
 
 THEMES_COLUMN, CONFIDENCE_COLUMN = "themes", "confidence"
@@ -45,14 +44,8 @@ def classify_csv(source: Path, column: str, codebook: Path, out: Path, embedder:
     texts = [rows[i][column] for i in answered]
     placed = dict(zip(answered, model.place(texts, embed(texts, embedder)), strict=True))
     extra = [name for name in (THEMES_COLUMN, CONFIDENCE_COLUMN) if name not in fields]
-    partial = out.with_name(out.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*fields, *extra])
-        writer.writeheader()
-        for i, row in enumerate(rows):
-            found = placed.get(i)
-            writer.writerow({**row, THEMES_COLUMN: "; ".join(t for t, _ in found.themes) if found else "",
-                             CONFIDENCE_COLUMN: f"{found.confidence:.2f}" if found else ""})
-    partial.replace(out)  # a reader never sees half a file
+    write_rows(out, [*fields, *extra], [
+        {**row, THEMES_COLUMN: "; ".join(t for t, _ in placed[i].themes) if i in placed else "",
+         CONFIDENCE_COLUMN: f"{placed[i].confidence:.2f}" if i in placed else ""} for i, row in enumerate(rows)])
     return Classified(len(rows), len(answered), sum(p.unsure for p in placed.values()),
                       Counter(t for p in placed.values() for t, _ in p.themes))

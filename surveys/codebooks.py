@@ -9,7 +9,6 @@ examples of the theme they chose); an answer a person decided is never changed b
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from surveys import themes, theming
 from surveys.codebook import UNSURE, Classifier, CodebookTooSmall
 from surveys.quote_translations import Quote
 from surveys.redaction import redact
+from surveys.theme_csv import read_rows
 
 NAME_LIMIT, DESCRIPTION_LIMIT, EXAMPLE_LIMIT = 80, 500, 500
 MACHINE, PERSON = "machine", "person"
@@ -175,21 +175,13 @@ def remove_example(db: sqlite_utils.Database, codebook_id: int, example_id: int)
 def read_csv(path: Path) -> list[tuple[str, str, str]]:
     """A codebook written elsewhere: columns theme, description, example; one example a row (a theme's description
     may be on any of its rows). Raises ValueError saying what is wrong, before anything is kept."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in ("theme", "example") if c not in (reader.fieldnames or [])]
-            if missing:
-                raise ValueError(f"{path} has no column {missing[0]!r}; a codebook needs the columns "
-                                 f"{', '.join(CSV_COLUMNS)} (its columns are: {', '.join(reader.fieldnames or [])})")
-            rows = [((r.get("theme") or "").strip(), (r.get("description") or "").strip(), (r.get("example") or "")
-                     .strip()) for r in reader]
-    except FileNotFoundError as error:
-        raise ValueError(f"No such file: {path}") from error
-    except UnicodeDecodeError as error:
-        raise ValueError(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
-    except csv.Error as error:
-        raise ValueError(f"{path} is not a readable CSV file: {error}") from error
+    fields, found = read_rows(path)  # CsvProblem is a ValueError
+    missing = [c for c in ("theme", "example") if c not in fields]
+    if missing:
+        raise ValueError(f"{path} has no column {missing[0]!r}; a codebook needs the columns "
+                         f"{', '.join(CSV_COLUMNS)} (its columns are: {', '.join(fields)})")
+    rows = [((r.get("theme") or "").strip(), (r.get("description") or "").strip(), (r.get("example") or "").strip())
+            for r in found]
     for number, (theme, _, example) in enumerate(rows, start=2):
         if not theme:
             raise ValueError(f"{path} line {number}: the theme is empty")

@@ -26,21 +26,35 @@ class Themed:
     theming: Theming
 
 
-def read_column(path: Path, column: str) -> tuple[list[str], list[dict[str, str]]]:
+def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """A CSV file's columns and rows, or CsvProblem saying in plain words why it cannot be read."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            fields = reader.fieldnames or []
-            if column not in fields:
-                raise CsvProblem(f"{path} has no column {column!r}; its columns are: {', '.join(fields) or 'none'}")
-            rows = list(reader)
+            return list(reader.fieldnames or []), list(reader)
     except FileNotFoundError as error:
         raise CsvProblem(f"No such file: {path}") from error
     except UnicodeDecodeError as error:
         raise CsvProblem(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
     except csv.Error as error:
         raise CsvProblem(f"{path} is not a readable CSV file: {error}") from error
+
+
+def read_column(path: Path, column: str) -> tuple[list[str], list[dict[str, str]]]:
+    fields, rows = read_rows(path)
+    if column not in fields:
+        raise CsvProblem(f"{path} has no column {column!r}; its columns are: {', '.join(fields) or 'none'}")
     return fields, rows
+
+
+def write_rows(out: Path, fields: list[str], rows: list[dict[str, object]]) -> None:
+    """Write every row, then put the file in place: a reader never sees half a file."""
+    partial = out.with_name(out.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    partial.replace(out)
 
 
 def theme_csv(source: Path, column: str, out: Path, embedder: Embedder, count: int | None = None) -> Themed:
@@ -51,12 +65,7 @@ def theme_csv(source: Path, column: str, out: Path, embedder: Embedder, count: i
     labels = {theme.number: theme.label for theme in theming.themes}
     theme_of = dict(zip(answered, theming.assignments, strict=True))
     extra = [name for name in (ID_COLUMN, LABEL_COLUMN) if name not in fields]
-    partial = out.with_name(out.name + ".partial")
-    with partial.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*fields, *extra])
-        writer.writeheader()
-        for i, row in enumerate(rows):
-            number = theme_of.get(i)
-            writer.writerow({**row, ID_COLUMN: number or "", LABEL_COLUMN: labels.get(number, "") if number else ""})
-    partial.replace(out)  # a reader never sees half a file
+    write_rows(out, [*fields, *extra], [
+        {**row, ID_COLUMN: theme_of.get(i) or "", LABEL_COLUMN: labels.get(theme_of[i], "") if theme_of.get(i) else ""}
+        for i, row in enumerate(rows)])
     return Themed(len(rows), len(answered), theming)

@@ -3,7 +3,6 @@ under one, check the answers the machine was unsure of, and add a discovered the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -147,15 +146,6 @@ def _question(db: Db, survey_id: str, question_id: str) -> tuple[store.Survey, o
     return survey, question
 
 
-def _classify_job(db: Db, question_id: str) -> job_records.Job | None:
-    """The question's latest placing job while worth showing: running, failed, or finished this hour."""
-    job = job_records.latest(db, CLASSIFY, question_id)
-    if job is None or job.status != job_records.DONE:
-        return job
-    finished = datetime.fromisoformat(job.finished_at or job.created_at)
-    return job if (datetime.now(UTC) - finished).total_seconds() < 3600 else None
-
-
 def _codes_page(request: Request, db: Db, survey_id: str, question_id: str,
                 problems: list[ResidentError] | None = None) -> Response:
     survey, question = _question(db, survey_id, question_id)
@@ -163,7 +153,7 @@ def _codes_page(request: Request, db: Db, survey_id: str, question_id: str,
     for count in counts:  # the quotes with any translation into the lead's language
         count.quotes = quote_translations.with_translations(db, count.quotes, request.state.language)
     shown, _ = suppress_counts({c.theme.id: c.answers for c in counts})
-    job = _classify_job(db, question_id)
+    job = job_records.worth_showing(db, CLASSIFY, question_id)
     errors = _errors(request, problems or [], "codebook")
     return render(request, db, "surveys/manage/codes.html", status_code=400 if errors else 200, errors=errors,
                   survey=survey, question=question, codebooks=codebooks.all_codebooks(db),

@@ -239,19 +239,10 @@ def results_page(request: Request, db: Db, survey_id: str) -> Response:
             shown, _ = suppress_counts({t.id: t.size for t in saved})  # the sizes add up to the answers given
             themed[q.id] = [(t, shown[t.id]) for t in saved]
     waiting = {q.id: store.unthemed(db, q.id) for q in survey.questions if q.kind == TEXT}
-    jobs = {q.id: _theming_job(db, q.id) for q in survey.questions if q.kind == TEXT}
+    jobs = {q.id: job_records.worth_showing(db, THEMES, q.id) for q in survey.questions if q.kind == TEXT}
     return render(request, db, "surveys/manage/results.html", survey=survey, results=results.survey_results(db, survey),
                   total=results.responses(db, survey_id), themed=themed, waiting=waiting,
                   jobs={q: status_values(request, job) for q, job in jobs.items() if job})
-
-
-def _theming_job(db: Db, question_id: str) -> job_records.Job | None:
-    """The question's latest theming job while it is worth showing: running, failed, or finished this hour."""
-    job = job_records.latest(db, THEMES, question_id)
-    if job is None or job.status != job_records.DONE:
-        return job
-    finished = datetime.fromisoformat(job.finished_at or job.created_at)
-    return job if (datetime.now(UTC) - finished).total_seconds() < 3600 else None
 
 
 @router.post(f"{BASE}/{{survey_id}}/themes/{{question_id}}/run", dependencies=CSRF)

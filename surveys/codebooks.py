@@ -23,7 +23,7 @@ from surveys import themes, theming
 from surveys.codebook import UNSURE, Classifier, CodebookTooSmall
 from surveys.quote_translations import Quote
 from surveys.redaction import redact
-from surveys.theme_csv import read_rows
+from surveys.theme_csv import parse_rows, read_rows
 
 NAME_LIMIT, DESCRIPTION_LIMIT, EXAMPLE_LIMIT = 80, 500, 500
 MACHINE, PERSON = "machine", "person"
@@ -175,23 +175,40 @@ def remove_example(db: sqlite_utils.Database, codebook_id: int, example_id: int)
 def read_csv(path: Path) -> list[tuple[str, str, str]]:
     """A codebook written elsewhere: columns theme, description, example; one example a row (a theme's description
     may be on any of its rows). Raises ValueError saying what is wrong, before anything is kept."""
-    fields, found = read_rows(path)  # CsvProblem is a ValueError
+    return checked_rows(*read_rows(path), str(path))
+
+
+def parse_csv(text: str, where: str) -> list[tuple[str, str, str]]:
+    """The same, from text (an uploaded file)."""
+    return checked_rows(*parse_rows(text, where), where)
+
+
+def checked_rows(fields: list[str], found: list[dict[str, str]], where: str) -> list[tuple[str, str, str]]:
     missing = [c for c in ("theme", "example") if c not in fields]
     if missing:
-        raise ValueError(f"{path} has no column {missing[0]!r}; a codebook needs the columns "
+        raise ValueError(f"{where} has no column {missing[0]!r}; a codebook needs the columns "
                          f"{', '.join(CSV_COLUMNS)} (its columns are: {', '.join(fields)})")
     rows = [((r.get("theme") or "").strip(), (r.get("description") or "").strip(), (r.get("example") or "").strip())
             for r in found]
     for number, (theme, _, example) in enumerate(rows, start=2):
         if not theme:
-            raise ValueError(f"{path} line {number}: the theme is empty")
+            raise ValueError(f"{where} line {number}: the theme is empty")
         if ";" in theme:
-            raise ValueError(f"{path} line {number}: a theme's name cannot hold ';' (it separates themes)")
+            raise ValueError(f"{where} line {number}: a theme's name cannot hold ';' (it separates themes)")
         if len(theme) > NAME_LIMIT or len(example) > EXAMPLE_LIMIT:
-            raise ValueError(f"{path} line {number}: too long (themes {NAME_LIMIT}, examples {EXAMPLE_LIMIT} "
+            raise ValueError(f"{where} line {number}: too long (themes {NAME_LIMIT}, examples {EXAMPLE_LIMIT} "
                              "characters at most)")
     if len({theme for theme, _, example in rows if example}) < 2:
-        raise ValueError(f"{path}: a codebook needs at least two themes with an example each")
+        raise ValueError(f"{where}: a codebook needs at least two themes with an example each")
+    return rows
+
+
+def as_csv_rows(book: Codebook) -> list[list[str]]:
+    """The codebook as classify-csv reads it: theme, description, example; a theme's description on its first row."""
+    rows = [["theme", "description", "example"]]
+    for theme in book.themes:
+        for i, example in enumerate(theme.examples or [Example(0, "", LEAD)]):
+            rows.append([theme.name, theme.description if i == 0 else "", example.text])
     return rows
 
 

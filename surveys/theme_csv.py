@@ -6,6 +6,7 @@ All or nothing: a missing column or an unreadable file writes no output and says
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,18 +27,24 @@ class Themed:
     theming: Theming
 
 
+def parse_rows(text: str, where: str) -> tuple[list[str], list[dict[str, str]]]:
+    """CSV text's columns and rows; `where` names it in the message if it cannot be read."""
+    try:
+        reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+        return list(reader.fieldnames or []), list(reader)
+    except csv.Error as error:
+        raise CsvProblem(f"{where} is not a readable CSV file: {error}") from error
+
+
 def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """A CSV file's columns and rows, or CsvProblem saying in plain words why it cannot be read."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            return list(reader.fieldnames or []), list(reader)
+        text = path.read_bytes().decode("utf-8")
     except FileNotFoundError as error:
         raise CsvProblem(f"No such file: {path}") from error
     except UnicodeDecodeError as error:
         raise CsvProblem(f"{path} is not UTF-8 text ({error.reason} at byte {error.start})") from error
-    except csv.Error as error:
-        raise CsvProblem(f"{path} is not a readable CSV file: {error}") from error
+    return parse_rows(text, str(path))
 
 
 def read_column(path: Path, column: str) -> tuple[list[str], list[dict[str, str]]]:

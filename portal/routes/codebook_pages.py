@@ -3,13 +3,17 @@ under one, check the answers the machine was unsure of, and add a discovered the
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from accounts.users import ADMIN, ENGAGEMENT_LEAD, User
 from directory.messages import N_, ResidentError
+from directory.spreadsheets import row
 from portal import job_records
 from portal.auth import allow
 from portal.csrf import require_csrf
@@ -61,6 +65,45 @@ def new_codebook(request: Request, db: Db, name: Text = "", description: Text = 
     except codebooks.CodebookError as error:
         return _list_page(request, db, [error], name=name, description=description)
     return RedirectResponse(url(request, f"{BOOKS}/{codebook_id}"), status_code=303)
+
+
+IMPORT_LIMIT = 1_000_000  # bytes: thousands of examples
+
+
+@router.post(f"{BOOKS}/import", dependencies=CSRF)
+async def import_codebook(request: Request, db: Db) -> Response:
+    """A codebook kept in a spreadsheet (theme, description, example): all of it, or nothing and why."""
+    form = await request.form()
+    name, upload = str(form.get("import-name", ""))[:200], form.get("file")
+
+    def refused(message: str, **params: object) -> Response:
+        return _list_page(request, db, [codebooks.CodebookError("file", message, **params)], **{"import-name": name})
+
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return refused(N_("Choose a CSV file."))
+    data = await upload.read(IMPORT_LIMIT + 1)
+    try:
+        if len(data) > IMPORT_LIMIT:
+            raise ValueError("the file is bigger than 1 MB")
+        rows = codebooks.parse_csv(data.decode("utf-8"), "The file")
+        codebook_id = codebooks.import_rows(db, name or upload.filename.rsplit(".", 1)[0][:80], rows)
+    except UnicodeDecodeError:
+        return refused(N_("Save the file as CSV UTF-8 and try again."))
+    except codebooks.CodebookError as error:
+        return refused(error.message, **error.params)
+    except ValueError as problem:
+        return refused(N_("This file cannot be used as a codebook: {detail}"), detail=str(problem))
+    return RedirectResponse(url(request, f"{BOOKS}/{codebook_id}", saved="imported"), status_code=303)
+
+
+@router.get(f"{BOOKS}/{{codebook_id}}.csv")
+def codebook_csv(db: Db, codebook_id: RowId) -> Response:
+    """The codebook as a spreadsheet, to keep, share, or use with `portal surveys classify-csv`."""
+    book = _codebook(db, codebook_id)
+    out = io.StringIO()
+    csv.writer(out).writerows(row(list(line)) for line in codebooks.as_csv_rows(book))
+    return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="codebook-{book.id}.csv"'})
 
 
 def _codebook(db: Db, codebook_id: int) -> codebooks.Codebook:

@@ -163,3 +163,31 @@ def test_a_quote_in_another_language_can_be_given_a_translation_marked_as_one(cl
     assert post(client, f"{codes}/translate", codes, quote="Not a quote here", translation="x").status_code == 404
     long = post(client, f"{codes}/translate", codes, quote=words, translation="x" * 1001)
     assert long.status_code == 400 and "Use 1000 characters or fewer." in long.text
+
+
+def test_a_codebook_comes_in_from_a_spreadsheet_and_goes_out_as_one(client: TestClient, db, lead) -> None:  # noqa: ANN001
+    sign_in(client, lead.email)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get(BOOKS).text).group(1)
+
+    def send(content: bytes, name: str = "") -> object:
+        return client.post(f"{BOOKS}/import", data={"csrf_token": csrf, "import-name": name},
+                           files={"file": ("pantry.csv", content, "text/csv")}, follow_redirects=False)
+
+    good = (b"theme,description,example\nFresh food,Fruit and veg,More fresh fruit\nFresh food,,Veg please\n"
+            b"=Opening hours,,Open on Saturdays\n")
+    made = send(good, "Pantry")
+    assert made.status_code == 303
+    book = codebooks.get_codebook(db, int(made.headers["location"].split("?")[0].rsplit("/", 1)[1]))
+    assert book.name == "Pantry" and {t.name: len(t.examples) for t in book.themes} == {"Fresh food": 2,
+                                                                                       "=Opening hours": 1}
+    out = client.get(f"{BOOKS}/{book.id}.csv")
+    lines = out.text.lstrip("\ufeff").splitlines()
+    assert lines[0] == "theme,description,example" and "'=Opening hours,,Open on Saturdays" in lines  # never a formula
+    before = len(codebooks.all_codebooks(db))
+    for content, says in ((b"theme,example\nFood,bread\n", "at least two themes"),
+                          ("theme,example\nFood,pain\nParc,banc\n".encode("utf-16"), "CSV UTF-8"),
+                          (b"", "Choose a CSV file.")):
+        refused = send(content) if content else client.post(f"{BOOKS}/import", data={"csrf_token": csrf},
+                                                            follow_redirects=False)
+        assert refused.status_code == 400 and says in refused.text
+    assert len(codebooks.all_codebooks(db)) == before  # nothing kept from a file that could not be used

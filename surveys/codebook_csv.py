@@ -37,7 +37,7 @@ def classify_csv(source: Path, column: str, codebook: Path, out: Path, embedder:
     examples = [(theme, example) for theme, _, example in entries if example]
     try:
         model = Classifier([e for _, e in examples], embed([e for _, e in examples], embedder),
-                           [t for t, _ in examples])
+                           [t for t, _ in examples], getattr(embedder, "unrelated_below", None))
     except CodebookTooSmall as problem:
         raise CsvProblem(f"{codebook}: {problem}") from None
     answered = [i for i, row in enumerate(rows) if (row.get(column) or "").strip()]

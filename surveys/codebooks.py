@@ -242,7 +242,7 @@ def _example_vectors(db: sqlite_utils.Database, codebook_id: int, embedder: Embe
 def classifier(db: sqlite_utils.Database, codebook_id: int, embedder: Embedder) -> Classifier:
     texts, vectors, theme_ids = _example_vectors(db, codebook_id, embedder)
     try:
-        return Classifier(texts, vectors, [str(t) for t in theme_ids])
+        return Classifier(texts, vectors, [str(t) for t in theme_ids], getattr(embedder, "unrelated_below", None))
     except CodebookTooSmall as error:
         raise CodebookError("codebook", N_("A codebook needs at least two themes, each with an example answer.")) \
             from error

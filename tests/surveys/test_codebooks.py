@@ -221,3 +221,21 @@ def test_reports_give_the_codebook_themes_and_the_earlier_wordings_with_their_an
     assert "What would make your neighbourhood better? (earlier wording, no longer asked)" in questions
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.report_pdf(built, "2026-12-07"))).pages)
     assert "Codebook themes" in text and "Earlier wordings, no longer asked" in text
+
+
+@pytest.mark.parametrize("model", ["e5", "minilm"])
+def test_an_answer_about_none_of_the_themes_is_unsure_whichever_model_reads_it(embedder, model) -> None:  # noqa: ANN001
+    """Each model puts unrelated sentences at its own distance; the sentence-transformers backend keeps working."""
+    from directory.embeddings import SentenceTransformerEmbedder
+    from surveys.themes import embed
+
+    reader = embedder if model == "e5" else SentenceTransformerEmbedder()
+    texts = [e for _, (_, examples) in THEMES.items() for e in examples]
+    names = [name for name, (_, examples) in THEMES.items() for _ in examples]
+    placed = codebook.Classifier(texts, embed(texts, reader), names, reader.unrelated_below)
+    probes = ["The number 47 bus is always late", "Quantum physics is hard", "Free hot meals for families please"]
+    vectors = embed(probes, reader)
+    bus, physics, meals = placed.place(probes, vectors)
+    assert bus.unsure and physics.unsure
+    assert meals.theme == "Food"
+    assert placed.scores(probes, vectors).sum(axis=1) == pytest.approx([codebook.FAR_FACTOR] * 2 + [1.0])

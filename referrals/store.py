@@ -1,0 +1,196 @@
+"""Referrals kept in the database: only what the hand-over needs, a resident's details sealed field by field,
+every look at them recorded, and erased a set time after the referral closes (the counts stay).
+
+Who may open a referral's details is decided here, not only by the pages: the receiving organisation and the
+organisation that referred, nobody else (`NotYours`).
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from directory.messages import N_, FieldError
+from referrals import contact
+from referrals.sealing import Seal
+
+SENT, ACCEPTED, DECLINED, CLOSED = "sent", "accepted", "declined", "closed"
+REFERRER, WEB, ASSISTANT, KIOSK = "referrer", "web", "assistant", "kiosk"  # how it was made
+CHANNELS = (REFERRER, WEB, ASSISTANT, KIOSK)
+KEEP_MONTHS = 12  # a resident's details are erased this long after the referral closes
+NAME_LIMIT, STORY_LIMIT, TIMES_LIMIT, CONSENT_LIMIT = 100, 2000, 200, 2000
+SEALED = ("name", "phone", "email", "contact_times", "story", "answers", "consent")
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: a reference read aloud over the phone
+
+
+class NotYours(PermissionError):
+    """Only the receiving organisation and the one that referred may read a referral."""
+
+
+@dataclass
+class Resident:
+    name: str
+    phone: contact.Phone | None
+    email: str
+    contact_times: str
+    story: str
+    answers: dict[str, str] = field(default_factory=dict)
+    consent: str = ""  # what was said when they agreed (it may name them, so it is sealed too)
+
+
+@dataclass
+class Referral:
+    id: int
+    reference: str
+    service_id: str
+    organization_id: str
+    channel: str
+    referrer_id: str | None
+    referrer_organization_id: str | None
+    status: str
+    need: str
+    neighbourhood: int | None
+    language: str
+    interpreter: bool
+    consented_at: str
+    consent_by: str
+    created_at: str
+    closed_at: str | None
+    erased_at: str | None
+    resident: Resident | None = None  # only when opened by someone allowed to, and not erased
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def new_reference(db: sqlite_utils.Database) -> str:
+    """A short reference a resident can take away and read out: R-7K3Q-9F2M."""
+    while True:
+        letters = "".join(secrets.choice(_ALPHABET) for _ in range(8))
+        reference = f"R-{letters[:4]}-{letters[4:]}"
+        if not db.execute("select 1 from referrals where reference = ?", [reference]).fetchone():
+            return reference
+
+
+def _text(name: str, value: str, limit: int, required: bool = False) -> str:
+    tidy = " ".join(value.split()) if name != "story" else value.strip()
+    if required and not tidy:
+        raise FieldError(name, N_("Write something here."))
+    if len(tidy) > limit:
+        raise FieldError(name, N_("Use {count} characters or fewer."), count=limit)
+    return tidy
+
+
+def refer(db: sqlite_utils.Database, seal: Seal, *, service_id: str, channel: str, name: str, phone: str = "",
+          email: str = "", contact_times: str = "", story: str = "", answers: dict[str, str] | None = None,
+          consent_text: str, consent_by: str, language: str = "en", interpreter: bool = False, need: str = "",
+          neighbourhood: int | None = None, referrer_id: str | None = None,
+          referrer_organization_id: str | None = None, passed_on_from: int | None = None) -> Referral:
+    """Make a referral to a listing, all or nothing; FieldError names the first box to put right."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    found = db.execute("select organization_id from services where id = ?", [service_id]).fetchone()
+    if found is None:
+        raise FieldError("service", N_("We could not find that service."))
+    resident = Resident(_text("name", name, NAME_LIMIT, required=True),
+                        contact.phone(phone) if phone.strip() else None,
+                        contact.email(email) if email.strip() else "",
+                        _text("contact_times", contact_times, TIMES_LIMIT), _text("story", story, STORY_LIMIT),
+                        {k[:200]: v[:STORY_LIMIT] for k, v in (answers or {}).items()})
+    if resident.phone is None and not resident.email:
+        raise FieldError("phone", N_("Give a phone number or an email address, so they can get in touch."))
+    consent = _text("consent", consent_text, CONSENT_LIMIT, required=True)
+    now = _now()
+    sealed = {f"{name}_sealed": seal.seal(value) for name, value in (
+        ("name", resident.name), ("phone", resident.phone.e164 if resident.phone else ""), ("email", resident.email),
+        ("contact_times", resident.contact_times), ("story", resident.story),
+        ("answers", json.dumps(resident.answers, ensure_ascii=False)), ("consent", consent))}
+    with db.atomic():
+        referral_id = int(db["referrals"].insert({
+            "reference": new_reference(db), "service_id": service_id, "organization_id": found[0],
+            "channel": channel, "referrer_id": referrer_id, "referrer_organization_id": referrer_organization_id,
+            "status": SENT, "need": need[:80], "neighbourhood": neighbourhood, "language": language[:10],
+            "interpreter": int(interpreter), **sealed, "consented_at": now,
+            "consent_by": consent_by[:100], "passed_on_from": passed_on_from, "created_at": now}).last_pk)
+        record(db, referral_id, SENT, "", referrer_id, referrer_organization_id)
+    return summary(db, referral_id)  # type: ignore[return-value]
+
+
+def record(db: sqlite_utils.Database, referral_id: int, kind: str, detail: str, by_user: str | None,
+           by_organization: str | None) -> None:
+    db["referral_events"].insert({"referral_id": referral_id, "kind": kind, "detail": detail[:500], "at": _now(),
+                                  "by_user": by_user, "by_organization": by_organization})
+
+
+def _referral(row: dict) -> Referral:  # type: ignore[type-arg]
+    return Referral(row["id"], row["reference"], row["service_id"], row["organization_id"], row["channel"],
+                    row["referrer_id"], row["referrer_organization_id"], row["status"], row["need"],
+                    row["neighbourhood"], row["language"], bool(row["interpreter"]), row["consented_at"],
+                    row["consent_by"], row["created_at"], row["closed_at"], row["erased_at"])
+
+
+def summary(db: sqlite_utils.Database, referral_id: int) -> Referral | None:
+    """A referral without the resident's details: what lists and counts need, nothing recorded."""
+    rows = list(db["referrals"].rows_where("id = ?", [referral_id]))
+    return _referral(rows[0]) if rows else None
+
+
+def open_details(db: sqlite_utils.Database, seal: Seal, referral_id: int, user_id: str,
+                 organization_id: str) -> Referral:
+    """The referral with the resident's details, for someone of the receiving or referring organisation; the look
+    is recorded (who, which organisation, when) before anything is shown."""
+    rows = list(db["referrals"].rows_where("id = ?", [referral_id]))
+    if not rows or organization_id not in (rows[0]["organization_id"], rows[0]["referrer_organization_id"]):
+        raise NotYours(referral_id)
+    row = rows[0]
+    found = _referral(row)
+    db["referral_views"].insert({"referral_id": referral_id, "user_id": user_id, "organization_id": organization_id,
+                                 "at": _now()})
+    if row["erased_at"]:
+        return found
+    opened = {name: seal.open(row[f"{name}_sealed"]) for name in SEALED}
+    found.resident = Resident(opened["name"], contact.Phone(opened["phone"]) if opened["phone"] else None,
+                              opened["email"], opened["contact_times"], opened["story"], json.loads(opened["answers"]),
+                              opened["consent"])
+    return found
+
+
+def views(db: sqlite_utils.Database, referral_id: int) -> list[tuple[str, str | None, str]]:
+    """Who looked at a resident's details, for the organisations' administrators: (user, organisation, when)."""
+    return [(u, o, at) for u, o, at in db.execute(
+        "select user_id, organization_id, at from referral_views where referral_id = ? order by id", [referral_id])]
+
+
+def close(db: sqlite_utils.Database, referral_id: int, outcome: str, by_user: str, by_organization: str) -> None:
+    with db.atomic():
+        db.execute("update referrals set status = ?, outcome = ?, closed_at = ? where id = ?",
+                   [CLOSED, outcome[:80], _now(), referral_id])
+        record(db, referral_id, CLOSED, outcome, by_user, by_organization)
+
+
+def erase_closed(db: sqlite_utils.Database, months: int = KEEP_MONTHS, now: datetime | None = None) -> int:
+    """Erase the details of referrals closed more than `months` ago; returns how many. Counts and events stay."""
+    moment = now or datetime.now(UTC)
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    cutoff = moment.replace(year=year, month=month + 1, day=min(moment.day, 28)).isoformat(timespec="seconds")
+    nulls = ", ".join(f"{name}_sealed = null" for name in SEALED)
+    cursor = db.execute(f"update referrals set {nulls}, erased_at = ? where closed_at is not null and closed_at < ? "
+                        "and erased_at is null", [moment.isoformat(timespec="seconds"), cutoff])
+    return cursor.rowcount
+
+
+def rotate_all(db: sqlite_utils.Database, seal: Seal) -> int:
+    """Re-seal every kept field with the newest key, so an older key can be dropped; returns fields re-sealed."""
+    done = 0
+    with db.atomic():
+        for row in db["referrals"].rows_where("erased_at is null"):
+            update = {f"{name}_sealed": seal.rotate(row[f"{name}_sealed"]) for name in SEALED
+                      if row[f"{name}_sealed"]}
+            db["referrals"].update(row["id"], update)
+            done += len(update)
+    return done

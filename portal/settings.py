@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     port: int = 8000
     log_searches: bool = True
     secret_key: str = ""  # signs session cookies; kept in a file beside the database when not given
+    referral_keys: str = ""  # seal residents' details in referrals: keys newest first, comma-separated (README)
     https: bool = False  # mark cookies Secure when the portal is served over HTTPS
     backup_dir: str = ""  # where `portal backup` copies are kept (a cron job or timer makes one a day)
     trusted_proxy: str = ""  # the reverse proxy's address(es), comma-separated: only then is X-Forwarded-For
@@ -57,6 +58,9 @@ class Settings(BaseSettings):
         if not self.secret_key:
             gaps.append("PORTAL_SECRET_KEY is not set: sessions are signed with a key file beside the database, "
                         "which a restore or a second server would not share.")
+        if not self.referral_keys:
+            gaps.append("PORTAL_REFERRAL_KEYS is not set: residents' details in referrals are sealed with a key file "
+                        "beside the database, which a restore would not have unless it is backed up apart from it.")
         if not self.public_url.startswith("https://"):
             gaps.append("PORTAL_PUBLIC_URL is not an https:// address: links in emails and QR codes need one.")
         if not self.https:
@@ -98,6 +102,20 @@ class Settings(BaseSettings):
             keyfile.write_text(secrets.token_urlsafe(48), encoding="utf-8")
             keyfile.chmod(0o600)
         return keyfile.read_text(encoding="utf-8").strip()
+
+
+    def referral_key_list(self) -> list[str]:
+        """The keys that seal residents' details: configured (newest first), else one made once beside the database."""
+        from referrals.sealing import keys_from, new_key
+
+        if self.referral_keys:
+            return keys_from(self.referral_keys)
+        keyfile = self.db.parent / "referral_key"
+        if not keyfile.exists():
+            keyfile.parent.mkdir(parents=True, exist_ok=True)
+            keyfile.write_text(new_key(), encoding="utf-8")
+            keyfile.chmod(0o600)
+        return [keyfile.read_text(encoding="utf-8").strip()]
 
 
 @cache

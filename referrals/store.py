@@ -160,6 +160,12 @@ def open_details(db: sqlite_utils.Database, seal: Seal, referral_id: int, user_i
     return found
 
 
+def received(db: sqlite_utils.Database, organization_id: str) -> list[Referral]:
+    """An organisation's referrals, newest first, without anyone's details (nothing is recorded: nothing is read)."""
+    return [_referral(row) for row in db["referrals"].rows_where("organization_id = ?", [organization_id],
+                                                                 order_by="created_at desc, id desc")]
+
+
 def views(db: sqlite_utils.Database, referral_id: int) -> list[tuple[str, str | None, str]]:
     """Who looked at a resident's details, for the organisations' administrators: (user, organisation, when)."""
     return [(u, o, at) for u, o, at in db.execute(

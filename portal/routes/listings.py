@@ -19,6 +19,7 @@ from portal.dependencies import Db, client_address, get_embedder
 from portal.i18n import Translator
 from portal.opening_times import sessions
 from portal.templating import current_url, render, request_translator
+from referrals import intake
 
 router = APIRouter(include_in_schema=False)
 Model = Annotated[Embedder | None, Depends(get_embedder)]
@@ -62,6 +63,7 @@ def listing_response(request: Request, db: Db, embedder: Embedder | None, servic
         saved=service_id in shortlist.saved_ids(request), current_url=current_url(request), kiosk=kiosk,
         own_words=listing.fields_in(t.code), origin=origin,
         origin_date=t.date(origin.fetched_at[:10]) if origin else None,
+        takes_referrals=not kiosk and intake.intake(db, service_id).accepts,
     )
 
 

@@ -9,6 +9,7 @@ import html
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -21,6 +22,9 @@ from directory.translations import load_listing
 from portal import job_records
 from portal.app import ROUTERS
 from portal.job_kinds import THEMES
+from portal.settings import Settings
+from referrals import store as referral_store
+from referrals.sealing import Seal
 from surveys import answers, codebooks, outcomes
 from surveys import store as survey_store
 from surveys.questions import TEXT, Question
@@ -46,7 +50,8 @@ PUBLIC_ACCOUNT_PAGES = ("/account/sign-in", "/account/sign-out", "/account/invit
 WATCHED = ("services", "listing_changes", "listing_versions", "listing_reports", "service_translations", "users",
            "memberships", "organization_policies", "account_tokens", "organizations", "locations", "schedules",
            "codebooks", "codebook_themes", "codebook_examples", "survey_question_codebooks", "survey_answer_codes",
-           "insights", "recommendations", "outcome_history", "quote_translations")
+           "insights", "recommendations", "outcome_history", "quote_translations", "referrals", "referral_intake",
+           "referral_views", "referral_events")
 
 
 def snapshot(db: sqlite_utils.Database) -> str:
@@ -100,11 +105,16 @@ def world(db) -> dict[str, str]:
     response = answers.submit(db, survey_store.get_survey(db, survey.id), {question.id: "More food"}, "en",
                               today=date(2026, 6, 1))
     insight = outcomes.add_insight(db, people["engagement_lead"].id, "Food", "More food", "Food")
+    db_file = Path(db.execute("pragma database_list").fetchone()[2])
+    seal = Seal(Settings(db=db_file).referral_key_list())  # the portal's own key, beside its database
+    referral = referral_store.refer(db, seal, service_id=listing, channel=referral_store.WEB,
+                                    name="Sweep Resident", email="r@example.org", consent_text="Agreed",
+                                    consent_by="resident")
     return {"job_id": str(job), "organization_id": org_a, "service_id": listing, "change_id": str(change.id),
             "report_id": str(report), "user_id": people["editor_b"].id, "survey_id": survey.id,
             "question_id": question.id, "language": "pl", "code": survey.code, "key": "times",
             "codebook_id": str(book), "theme_id": str(theme), "example_id": str(example),
-            "response_id": str(response), "insight_id": str(insight),
+            "response_id": str(response), "insight_id": str(insight), "referral_id": str(referral.id),
             **{f"{name}_email": p.email for name, p in people.items()}}
 
 

@@ -172,11 +172,71 @@ def views(db: sqlite_utils.Database, referral_id: int) -> list[tuple[str, str | 
         "select user_id, organization_id, at from referral_views where referral_id = ? order by id", [referral_id])]
 
 
+DECLINE_REASONS = {"capacity": N_("No capacity just now"), "eligibility": N_("Not the right service for them"),
+                   "other": N_("Another reason")}
+OUTCOMES = {"attended": N_("Seen: they came or were helped"), "not_needed": N_("No longer needed"),
+            "unreachable": N_("Could not reach them"), "referred_on": N_("Referred on elsewhere")}
+ATTEMPT = "attempt"
+
+
+def _receiving(db: sqlite_utils.Database, referral_id: int, by_organization: str) -> Referral:
+    found = summary(db, referral_id)
+    if found is None or found.organization_id != by_organization:
+        raise NotYours(referral_id)
+    return found
+
+
+def accept(db: sqlite_utils.Database, referral_id: int, by_user: str, by_organization: str) -> None:
+    found = _receiving(db, referral_id, by_organization)
+    if found.status != SENT:
+        raise FieldError("action", N_("This referral has already been answered."))
+    with db.atomic():
+        db.execute("update referrals set status = ? where id = ?", [ACCEPTED, referral_id])
+        record(db, referral_id, ACCEPTED, "", by_user, by_organization)
+
+
+def decline(db: sqlite_utils.Database, referral_id: int, reason: str, note: str, by_user: str,
+            by_organization: str) -> None:
+    """Say no, with a reason ("no capacity" counts as unmet need); the referral can then be passed on."""
+    found = _receiving(db, referral_id, by_organization)
+    if found.status not in (SENT, ACCEPTED):
+        raise FieldError("action", N_("This referral has already been answered."))
+    if reason not in DECLINE_REASONS:
+        raise FieldError("reason", N_("Choose a reason."))
+    with db.atomic():
+        db.execute("update referrals set status = ?, decline_reason = ?, closed_at = ? where id = ?",
+                   [DECLINED, reason, _now(), referral_id])
+        record(db, referral_id, DECLINED, f"{reason}: {note.strip()[:300]}" if note.strip() else reason, by_user,
+               by_organization)
+
+
+def attempt(db: sqlite_utils.Database, referral_id: int, note: str, by_user: str, by_organization: str) -> None:
+    """A try at reaching the person (the first one is when contact began, for the partnership's counts)."""
+    found = _receiving(db, referral_id, by_organization)
+    if found.status not in (SENT, ACCEPTED):
+        raise FieldError("action", N_("This referral is closed."))
+    with db.atomic():
+        db.execute("update referrals set first_contact_at = coalesce(first_contact_at, ?) where id = ?",
+                   [_now(), referral_id])
+        record(db, referral_id, ATTEMPT, note.strip()[:300], by_user, by_organization)
+
+
 def close(db: sqlite_utils.Database, referral_id: int, outcome: str, by_user: str, by_organization: str) -> None:
+    found = _receiving(db, referral_id, by_organization)
+    if found.status == CLOSED or found.status == DECLINED:
+        raise FieldError("action", N_("This referral is closed."))
+    if outcome not in OUTCOMES:
+        raise FieldError("outcome", N_("Choose what happened."))
     with db.atomic():
         db.execute("update referrals set status = ?, outcome = ?, closed_at = ? where id = ?",
-                   [CLOSED, outcome[:80], _now(), referral_id])
+                   [CLOSED, outcome, _now(), referral_id])
         record(db, referral_id, CLOSED, outcome, by_user, by_organization)
+
+
+def events(db: sqlite_utils.Database, referral_id: int) -> list[tuple[str, str, str, str | None]]:
+    """What happened, in order: (kind, detail, when, who)."""
+    return [(k, d, at, u) for k, d, at, u in db.execute(
+        "select kind, detail, at, by_user from referral_events where referral_id = ? order by id", [referral_id])]
 
 
 def erase_closed(db: sqlite_utils.Database, months: int = KEEP_MONTHS, now: datetime | None = None) -> int:

@@ -84,25 +84,57 @@ def inbox(request: Request, db: Db, editor: Editor, organization_id: str) -> Res
                   names=names)
 
 
-@staff.get("/manage/referrals/{referral_id}")
-def referral_page(request: Request, db: Db, editor: Editor, referral_id: RowId) -> Response:
+def _referral_page(request: Request, db: Db, editor: User, referral_id: int,
+                   problems: list[ResidentError] | None = None) -> Response:
     """One referral with the resident's details, for the receiving or referring organisation; the look is
-    recorded first."""
+    recorded first. The receiving organisation answers it here."""
     found = store.summary(db, referral_id)
     if found is None:
         raise HTTPException(status_code=404, detail="referral")
     acting = next((o for o in (found.organization_id, found.referrer_organization_id) if editor.edits_for(o)), None)
     if acting is None:
         raise HTTPException(status_code=403, detail="referral")
+    errors = by_field(request_translator(request), problems or [], "action")
+    common = {"listing": load_listing(db, found.service_id) or {}, "receiving": acting == found.organization_id,
+              "errors": errors, "reasons": store.DECLINE_REASONS, "outcomes": store.OUTCOMES,
+              "events": store.events(db, referral_id), "saved": request.query_params.get("saved", "")}
     try:
         opened = store.open_details(db, _seal(request), referral_id, editor.id, acting)
     except SealError:  # the key that sealed it is not configured here: say so, never a bare server error
         return render(request, db, "manage/referral.html", status_code=503, referral=found, views=[], sealed=True,
-                      listing=load_listing(db, found.service_id) or {})
+                      **common)
     people = {u.id: u.name for u in users.everyone(db)}
     looked = [(people.get(who, "—"), at) for who, _organisation, at in store.views(db, referral_id)]
-    return render(request, db, "manage/referral.html", referral=opened, views=looked,
-                  listing=load_listing(db, opened.service_id) or {})
+    common["events"] = [(kind, detail, at, people.get(who or "", "")) for kind, detail, at, who in common["events"]]
+    return render(request, db, "manage/referral.html", status_code=400 if errors else 200, referral=opened,
+                  views=looked, **common)
+
+
+@staff.get("/manage/referrals/{referral_id}")
+def referral_page(request: Request, db: Db, editor: Editor, referral_id: RowId) -> Response:
+    return _referral_page(request, db, editor, referral_id)
+
+
+@staff.post("/manage/referrals/{referral_id}", dependencies=CSRF)
+def answer_referral(request: Request, db: Db, editor: Editor, referral_id: RowId, action: Text = "",
+                    reason: Text = "", note: Text = "", outcome: Text = "") -> Response:
+    """Accept, decline with a reason, note a try at contact, or close with what happened: the receiver only."""
+    found = store.summary(db, referral_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="referral")
+    if not editor.edits_for(found.organization_id):
+        raise HTTPException(status_code=403, detail="referral")
+    steps = {"accept": lambda: store.accept(db, referral_id, editor.id, found.organization_id),
+             "decline": lambda: store.decline(db, referral_id, reason, note, editor.id, found.organization_id),
+             "attempt": lambda: store.attempt(db, referral_id, note, editor.id, found.organization_id),
+             "close": lambda: store.close(db, referral_id, outcome, editor.id, found.organization_id)}
+    if action not in steps:
+        raise HTTPException(status_code=400, detail="action")
+    try:
+        steps[action]()
+    except FieldError as error:
+        return _referral_page(request, db, editor, referral_id, [error])
+    return RedirectResponse(url(request, f"/manage/referrals/{referral_id}", saved=action), status_code=303)
 
 
 # The resident's side -----------------------------------------------------------------------------------------

@@ -78,6 +78,12 @@ def test_a_resident_asks_to_be_contacted_and_the_organisation_opens_it(browser, 
     assert "أمينة يوسف" in page.content() and "07700 900123" in page.content()
     assert "Rita Editor" in page.locator("ul.govuk-list").last.inner_text()  # the look, recorded
     page.screenshot(path=str(live_db.parent / "referral-opened.png"), full_page=True)
+    page.click("form:has(input[value=accept]) button")
+    page.wait_for_url(re.compile(r".*saved=accept"))
+    page.check("#outcome-attended")
+    page.click("form:has(input[value=close]) button")
+    page.wait_for_url(re.compile(r".*saved=close"))
+    assert "Seen: they came or were helped" in page.content()
     staff.close()
 
 
@@ -113,4 +119,9 @@ def test_referral_pages_have_no_axe_violations(audited, live_server: str, live_d
     audit("inbox")
     audited.click("table a >> nth=0")
     audit("referral")
+    if audited.locator("form:has(input[value=accept]) button").count():
+        audited.click("form:has(input[value=accept]) button")
+    audited.click("form:has(input[value=close]) button")  # nothing chosen: the page says what to choose
+    audited.wait_for_selector(".govuk-error-summary")
+    audit("referral with an error")
     assert not found, found

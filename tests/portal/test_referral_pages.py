@@ -101,3 +101,34 @@ def test_details_sealed_with_a_key_this_server_lacks_are_not_shown_and_it_says_w
     page = client.get(f"/manage/referrals/{made.id}")
     assert page.status_code == 503 and "the key that sealed them is not set up on this server" in page.text
     assert "Kept Elsewhere" not in page.text
+
+
+def test_the_receiving_organisation_answers_a_referral_and_every_step_is_shown(client: TestClient, db,  # noqa: ANN001
+                                                                               people) -> None:
+    from pathlib import Path
+
+    from portal.settings import Settings
+    from referrals import store
+    from referrals.sealing import Seal
+
+    editor = people["editor_a"]
+    listing = org_listing(db, editor.organizations[0])
+    seal = Seal(Settings(db=Path(db.execute("pragma database_list").fetchone()[2])).referral_key_list())
+    made = store.refer(db, seal, service_id=listing, channel=store.WEB, name="Sam", email="s@example.org",
+                       consent_text="Agreed", consent_by="resident")
+    sign_in(client, editor.email)
+    page = f"/manage/referrals/{made.id}"
+    assert post(client, page, page, action="accept").status_code == 303
+    post(client, page, page, action="attempt", note="No answer, left a voicemail")
+    refused = post(client, page, page, action="close")
+    assert refused.status_code == 400 and "Choose what happened." in refused.text
+    assert post(client, page, page, action="close", outcome="attended").status_code == 303
+    shown = client.get(page).text
+    for step in ("Accepted", "Tried to contact them", "No answer, left a voicemail", "Seen: they came or were helped"):
+        assert step in shown
+    assert "Answer this referral" not in shown  # closed: nothing left to answer
+    assert post(client, page, "/account", action="explode").status_code == 400
+    other = people["editor_b"]
+    client.cookies.clear()
+    sign_in(client, other.email)
+    assert post(client, page, "/account", action="accept").status_code == 403

@@ -71,6 +71,7 @@ def test_a_referral_missing_what_the_hand_over_needs_is_not_made(db, listing, ch
 def test_details_are_erased_a_year_after_closing_and_the_counts_stay(db, listing) -> None:  # noqa: ANN001
     with time_machine.travel(datetime(2027, 1, 10, 9, tzinfo=UTC), tick=False):
         closed = refer(db, listing)
+        store.accept(db, closed.id, "receiver-1", listing[1])
         store.close(db, closed.id, "attended", "receiver-1", listing[1])
         still_open = refer(db, listing)
     assert store.erase_closed(db, now=datetime(2027, 12, 20, tzinfo=UTC)) == 0  # not yet a year
@@ -79,7 +80,7 @@ def test_details_are_erased_a_year_after_closing_and_the_counts_stay(db, listing
     assert erased.resident is None and erased.erased_at and erased.need == "" and erased.language == "so"
     assert store.open_details(db, Seal([KEY]), still_open.id, "receiver-1", listing[1]).resident.name == "Amina Yusuf"
     kinds = [k for (k,) in db.execute("select kind from referral_events where referral_id = ?", [closed.id])]
-    assert kinds == [store.SENT, store.CLOSED]
+    assert kinds == [store.SENT, store.ACCEPTED, store.CLOSED]
 
 
 def test_every_field_is_resealed_by_a_rotation_and_the_old_key_can_then_go(db, listing) -> None:  # noqa: ANN001
@@ -87,3 +88,29 @@ def test_every_field_is_resealed_by_a_rotation_and_the_old_key_can_then_go(db, l
     assert store.rotate_all(db, Seal([NEWER, KEY])) == 7  # every sealed field of it
     assert store.open_details(db, Seal([NEWER]), made.id, "receiver-1", listing[1]).resident.story.startswith(
         "Needs help with a food parcel")
+
+
+def test_the_receiving_organisation_accepts_tries_and_closes_and_only_it_can(db, listing) -> None:  # noqa: ANN001
+    made = refer(db, listing)
+    with pytest.raises(store.NotYours):
+        store.accept(db, made.id, "link-worker", "org-link")  # the referrer watches; the receiver answers
+    store.accept(db, made.id, "receiver-1", listing[1])
+    with pytest.raises(FieldError):
+        store.accept(db, made.id, "receiver-1", listing[1])
+    store.attempt(db, made.id, "No answer, left a message", "receiver-1", listing[1])
+    store.attempt(db, made.id, "Spoke to her", "receiver-1", listing[1])
+    first = db.execute("select first_contact_at from referrals where id = ?", [made.id]).fetchone()[0]
+    with pytest.raises(FieldError):
+        store.close(db, made.id, "maybe", "receiver-1", listing[1])
+    store.close(db, made.id, "attended", "receiver-1", listing[1])
+    assert [k for k, *_ in store.events(db, made.id)] == ["sent", "accepted", "attempt", "attempt", "closed"]
+    assert db.execute("select first_contact_at from referrals where id = ?", [made.id]).fetchone()[0] == first
+
+
+def test_a_decline_needs_a_reason_and_no_capacity_is_kept_as_such(db, listing) -> None:  # noqa: ANN001
+    made = refer(db, listing)
+    with pytest.raises(FieldError):
+        store.decline(db, made.id, "", "", "receiver-1", listing[1])
+    store.decline(db, made.id, "capacity", "Waiting list is full until March", "receiver-1", listing[1])
+    row = db.execute("select status, decline_reason from referrals where id = ?", [made.id]).fetchone()
+    assert row == (store.DECLINED, "capacity")

@@ -18,10 +18,11 @@ from portal.settings import Settings
 from surveys import answers, store
 from surveys.questions import TEXT, Question
 from tests.browser.conftest import live_database
+from tests.browser.journeys import STAFF_PASSWORD as PASSWORD
+from tests.browser.journeys import sign_in_as
 from tests.browser.test_accessibility import _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-PASSWORD = "kettle orbit plum sandal"
 LEAD = "insight-lead@example.org"
 COMMENTS = ["More fresh vegetables", "Fresh fruit please", "Cheaper fruit and veg", "Open on Saturdays",
             "Weekend opening hours", "Open later in the evening", "The number 47 bus is always late"]
@@ -43,12 +44,7 @@ def survey(live_db: Path) -> tuple[str, str]:
 
 
 def sign_in(page, base: str, language: str = "en") -> None:  # noqa: ANN001
-    page.context.clear_cookies()
-    page.goto(f"{base}/{language}/account/sign-in")
-    page.fill("#email", LEAD)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/account$"))
+    sign_in_as(page, base, LEAD, language)
 
 
 def write_codebook(page, base: str, name: str, prefix: str = "") -> str:  # noqa: ANN001

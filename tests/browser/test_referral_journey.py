@@ -10,10 +10,11 @@ import pytest
 from accounts import users
 from referrals import intake
 from tests.browser.conftest import live_database
+from tests.browser.journeys import STAFF_PASSWORD as PASSWORD
+from tests.browser.journeys import sign_in_as
 from tests.browser.test_accessibility import _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-PASSWORD = "kettle orbit plum sandal"
 EDITOR = "referral-editor@example.org"
 
 
@@ -30,12 +31,7 @@ def listing(live_db: Path) -> tuple[str, str]:
 
 
 def sign_in(page, base: str, language: str = "en") -> None:  # noqa: ANN001
-    page.context.clear_cookies()
-    page.goto(f"{base}/{language}/account/sign-in")
-    page.fill("#email", EDITOR)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/account$"))
+    sign_in_as(page, base, EDITOR, language)
 
 
 def test_a_resident_asks_to_be_contacted_and_the_organisation_opens_it(browser, live_server: str, live_db: Path,

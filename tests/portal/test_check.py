@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from portal.cli import app
 
 PRODUCTION = {"PORTAL_SECRET_KEY": "k" * 40, "PORTAL_PUBLIC_URL": "https://directory.example.org",
-              "PORTAL_HTTPS": "true", "PORTAL_SMTP_HOST": "smtp.example.org"}
+              "PORTAL_HTTPS": "true", "PORTAL_SMTP_HOST": "smtp.example.org",
+              "PORTAL_REFERRAL_KEYS": "r8bT6bS3wZ5m2p8Q0x0b0y2wQk9kQm1Y5xqk3vJf0Zs="}
 
 
 def test_a_bare_set_up_is_told_each_thing_to_set(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -21,7 +22,8 @@ def test_a_bare_set_up_is_told_each_thing_to_set(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("PORTAL_DB", str(tmp_path / "portal.db"))
     result = CliRunner().invoke(app, ["check"])
     assert result.exit_code == 1
-    for name in ("PORTAL_SECRET_KEY", "PORTAL_PUBLIC_URL", "PORTAL_HTTPS", "PORTAL_SMTP_HOST", "PORTAL_BACKUP_DIR"):
+    for name in ("PORTAL_SECRET_KEY", "PORTAL_PUBLIC_URL", "PORTAL_HTTPS", "PORTAL_SMTP_HOST", "PORTAL_BACKUP_DIR",
+                 "PORTAL_REFERRAL_KEYS"):
         assert name in result.output
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from surveys.report import Report
+from surveys.report import Report, ThemeSummary
 from surveys.results import QuestionResult
 
 NOTO = Path("/usr/share/fonts/truetype/noto")
@@ -74,6 +74,14 @@ class ReportPdf(FPDF):
             self.multi_cell(0, 5, self.clean(value), new_x="LMARGIN", new_y="NEXT", align=_align(value))
             self.ln(2)
 
+    def themes(self, heading: str, found: list[ThemeSummary]) -> None:
+        """A question's themes (discovered or a codebook's): each with its count and two quotes."""
+        self.heading(heading, 11)
+        for theme in found:
+            self.para(f"{theme.label} ({theme.shown})", 10)
+            for quote in theme.quotes[:2]:
+                self.para(f"“{quote}”", 9)
+
     def chart(self, result: QuestionResult) -> None:
         """Each answer with a bar in proportion; a hidden count ("<5" or "[c]") gets no bar."""
         shown = [b.count for b in result.bars if b.shown.isdigit()]
@@ -115,21 +123,13 @@ def report_pdf(report: Report, written_on: str) -> bytes:
     pdf.heading("The main themes")
     for question_id, found in report.themes.items():
         question = survey.question(question_id)
-        pdf.heading(question.prompt if question else question_id, 11)
-        for theme in found[:8]:
-            pdf.para(f"{theme.label} ({theme.shown})", 10)
-            for quote in theme.quotes[:2]:
-                pdf.para(f"“{quote}”", 9)
+        pdf.themes(question.prompt if question else question_id, found[:8])
     if report.codes:
         pdf.heading("Codebook themes")
         pdf.para("The same named themes as other surveys that use the codebook. An answer can be under more than one.")
     for question_id, (book, found) in report.codes.items():
         question = survey.question(question_id)
-        pdf.heading(f"{question.prompt if question else question_id} ({book})", 11)
-        for theme in found:
-            pdf.para(f"{theme.label} ({theme.shown})", 10)
-            for quote in theme.quotes[:2]:
-                pdf.para(f"“{quote}”", 9)
+        pdf.themes(f"{question.prompt if question else question_id} ({book})", found)
     if report.earlier:
         pdf.heading("Earlier wordings, no longer asked")
         pdf.para("Changed or removed after people had answered; their answers are kept under the words they answered.")

@@ -14,6 +14,7 @@ from directory.translations import load_listing
 from portal.job_queue import JobQueue
 from portal.settings import Settings
 from tests.browser.conftest import live_database
+from tests.browser.journeys import sign_in_as
 from tests.browser.test_accessibility import _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -34,12 +35,7 @@ def partnership(live_db: Path) -> dict[str, str]:
 
 
 def sign_in(page, base: str, email: str, language: str = "en") -> None:  # noqa: ANN001
-    page.context.clear_cookies()
-    page.goto(f"{base}/{language}/account/sign-in")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/account$"))
+    sign_in_as(page, base, email, language)
 
 
 def test_invited_editor_changes_a_listing_a_moderator_approves_and_a_resident_finds_it(

@@ -17,6 +17,7 @@ from portal.job_queue import JobQueue
 from portal.settings import Settings
 from surveys import answers, store
 from tests.browser.conftest import live_database
+from tests.browser.journeys import sign_in_as
 from tests.browser.test_accessibility import _axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -33,11 +34,7 @@ def lead(live_db: Path) -> str:
 
 
 def sign_in(page, base: str, language: str = "en") -> None:  # noqa: ANN001
-    page.goto(f"{base}/{language}/account/sign-in")
-    page.fill("#email", LEAD)
-    page.fill("#password", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(re.compile(r".*/account$"))
+    sign_in_as(page, base, LEAD, language)
 
 
 def add_question(page, kind: str, prompt: str, options: str = "") -> None:  # noqa: ANN001

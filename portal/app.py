@@ -56,7 +56,7 @@ ROUTERS = (api.router, search_pages.router, listings.router, shortlist_pages.rou
            listing_editor_pages.router,
            moderation_pages.router, insight_pages.router, survey_pages.router,
            survey_staff_pages.router, codebook_pages.router, outcome_pages.staff, outcome_pages.public,
-           referral_pages.staff, referral_pages.public,
+           referral_pages.staff, referral_pages.oversight, referral_pages.public,
            job_pages.router, import_pages.router, health.router)
 
 

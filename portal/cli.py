@@ -29,6 +29,7 @@ from directory.search import SearchInputError, SearchQuery, search
 from directory.store import database_path, open_db
 from portal import logs, mail
 from portal.settings import Settings
+from referrals import intake
 from surveys import codebook as codebook_model
 from surveys.codebook_csv import classify_csv
 from surveys.theme_csv import CsvProblem, theme_csv
@@ -379,6 +380,8 @@ def seed_(db: DbOption = None,
         with _progress("Loading demonstration listings", len(records)) as advance:
             report = seed.load_demo(database, advance)
         out.print(f"Loaded {report.created + report.updated} demonstration listings.")
+    if seed.is_demo(database) and intake.hub_service(database) is None:
+        out.print(f"{intake.load_demo(database)} demonstration listings take referrals.")
     embedded = _embed(database)
     out.print(f"Embedded {embedded} changed listings.")
 

@@ -29,6 +29,7 @@ from portal.dependencies import Db
 from portal.i18n import Translator, translator
 from portal.metrics import measured_search
 from portal.templating import safe_next, url
+from referrals import intake
 
 MESSAGE_MAX = 500
 
@@ -158,10 +159,19 @@ def view(reply: Reply, t: Translator, found: Corpus, request: Request, db: Db, e
         answer = follow_ups.person(db, embedder, request.app.state.settings, reply.where, t, now)
         shown.update(text=answer["text"], intro=answer["intro"],
                      buttons=[{"title": t.gettext(N_("Call {phone}")).format(phone=c["number"]), "tel": c["tel"]}
-                              for c in answer["calls"]],
+                              for c in answer["calls"]] + call_back(request, db, t),
                      listings=[_listing(found.listings[found.index_of[i]], t, request, now)
                                for i in answer["open"] if i in found.index_of])
     return shown
+
+
+def call_back(request: Request, db: Db, t: Translator) -> list[dict[str, str]]:
+    """"Can someone call me?": a button to ask the partnership's hub team to, when one takes referrals (from the
+    kiosk, its keypad form; on the website, the form saying it began with the assistant)."""
+    if intake.hub_service(db) is None:
+        return []
+    path = "/kiosk/contact-me" if on_kiosk(request) else "/contact-me?via=assistant"
+    return [{"title": t.gettext(N_("Ask someone to call you back")), "url": _in_language(request, path) or path}]
 
 
 @dataclass

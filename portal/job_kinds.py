@@ -27,12 +27,14 @@ from directory.store import bump_generation, open_db
 from portal import job_records, mail, metrics
 from portal.i18n import translator
 from portal.settings import Settings
+from referrals import follow_up, store
 from surveys import codebooks, theming
 
 log = logging.getLogger(__name__)
 
 THEMES, IMPORT, REINDEX, PASSWORD_RESET, MAIL = "themes", "import", "reindex", "password_reset", "mail"
 SYNC, AUDIT, CLASSIFY = "sync", "audit", "classify"
+REFERRAL_REMINDERS, REFERRAL_ERASURE = "referral_reminders", "referral_erasure"
 
 
 class JobFailed(Exception):
@@ -182,6 +184,39 @@ def send_mail(work: Work) -> dict[str, Any]:
     return {}
 
 
+def remind_late_referrals(work: Work) -> dict[str, Any]:
+    """Email the receiving organisation's editors once for each late step of a referral: its reference and a link,
+    never the resident's details. Without email set up nothing is marked, and moderators still see it late."""
+    settings = work.settings
+    late = [item for item in follow_up.overdue(work.db, accept_days=settings.referral_accept_days,
+                                               contact_days=settings.referral_contact_days) if not item.reminded]
+    if not mail.configured(settings):
+        return {"late": len(late), "reminded": 0}
+    reminded = 0
+    everyone = users.everyone(work.db)
+    for item in late:
+        editors = [user for user in everyone if user.edits_for(item.organization_id)]
+        sent = sum(mail.send(settings, editor.email, *referral_reminder(settings, item)) for editor in editors)
+        if sent:
+            follow_up.mark_reminded(work.db, item)
+            reminded += 1
+    return {"late": len(late), "reminded": reminded}
+
+
+def referral_reminder(settings: Settings, item: follow_up.Late) -> tuple[str, str]:
+    """The subject and body of a reminder (English, like the portal's other staff email)."""
+    waiting = ("has not been accepted or declined" if item.step == follow_up.ACCEPT
+               else "was accepted, but no try at contact has been noted")
+    return (f"Referral {item.reference} is waiting",
+            f"Referral {item.reference} {waiting} after {item.working_days} working days.\n\n"
+            f"Please open it and answer it:\n{settings.link(f'/manage/referrals/{item.referral_id}')}\n")
+
+
+def erase_referral_details(work: Work) -> dict[str, Any]:
+    """Residents' details of referrals closed longer ago than the configured months; the counts stay."""
+    return {"erased": store.erase_closed(work.db, work.settings.referral_keep_months)}
+
+
 @dataclass(frozen=True)
 class Kind:
     run: Callable[[Work], dict[str, Any]]
@@ -191,7 +226,8 @@ class Kind:
 KINDS: dict[str, Kind] = {
     THEMES: Kind(find_themes), CLASSIFY: Kind(classify_answers),
     IMPORT: Kind(import_feed), REINDEX: Kind(reindex), SYNC: Kind(sync_source),
-    AUDIT: Kind(audit_feed),
+    AUDIT: Kind(audit_feed), REFERRAL_REMINDERS: Kind(remind_late_referrals),
+    REFERRAL_ERASURE: Kind(erase_referral_details),
     PASSWORD_RESET: Kind(password_reset, private=True), MAIL: Kind(send_mail, private=True),
 }
 

@@ -52,6 +52,10 @@ class JobQueue:
         def due_syncs() -> None:
             self.queue_due_syncs()
 
+        @self.huey.periodic_task(crontab(minute="5"), name="referral_upkeep")
+        def referral_upkeep() -> None:
+            self.queue_referral_upkeep()
+
     def submit(self, kind: str, subject: str, params: dict[str, Any], by: str) -> int:
         """Record a job and hand it to the worker; returns its number at once."""
         with closing(connect(self.settings.db)) as db:
@@ -77,6 +81,14 @@ class JobQueue:
         with closing(connect(self.settings.db)) as db:
             wanted = sources.due(db)
         return sum(self.submit_once(SYNC, name, {"source": name}, "schedule") is not None for name in wanted)
+
+    def queue_referral_upkeep(self) -> int:
+        """Every hour: remind organisations of late referrals, and erase details kept past their time. Each is a
+        job like any other (listed, retried), never work inside a web request; returns how many were queued."""
+        from portal.job_kinds import REFERRAL_ERASURE, REFERRAL_REMINDERS
+
+        return sum(self.submit_once(kind, "referrals", {}, "schedule") is not None
+                   for kind in (REFERRAL_REMINDERS, REFERRAL_ERASURE))
 
     def retry(self, job_id: int) -> bool:
         """Queue a failed job again; False if it had not failed."""

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     log_searches: bool = True
     secret_key: str = ""  # signs session cookies; kept in a file beside the database when not given
     referral_keys: str = ""  # seal residents' details in referrals: keys newest first, comma-separated (README)
+    referral_accept_days: int = 2  # working days a referral may wait to be accepted before its organisation is reminded
+    referral_contact_days: int = 5  # working days from accepting to a first try at contact, likewise
+    referral_keep_months: int = 12  # a resident's details are erased this long after their referral closes
     https: bool = False  # mark cookies Secure when the portal is served over HTTPS
     backup_dir: str = ""  # where `portal backup` copies are kept (a cron job or timer makes one a day)
     trusted_proxy: str = ""  # the reverse proxy's address(es), comma-separated: only then is X-Forwarded-For

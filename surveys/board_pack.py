@@ -87,6 +87,15 @@ def board_pack_pdf(pack: BoardPack, written_on: str) -> bytes:
                                                              ("Actions", recommendation.actions)) if value]
         for line in details:
             document.para(line, 9)
+    document.heading(f"Referrals {_since(pack)}")
+    document.para("Where referrals went and what became of them: counts only. Declines for no capacity are unmet "
+                  "need.", 9)
+    last = ""
+    for breakdown, group, count in pack.referrals:
+        if breakdown != last:
+            document.heading(breakdown, 10)
+            last = breakdown
+        document.para(f"{group}: {count or '-'}", 9)
     document.heading(f"What changed {_since(pack)}")
     if not pack.changed:
         document.para("Nothing.")
@@ -127,6 +136,9 @@ def board_pack_workbook(pack: BoardPack) -> bytes:
                                           "Owner", "Actions"],
            [[r.text, i.title, _status(r.status), r.board, r.meeting_on or "", r.decision, r.owner, r.actions]
             for i, r in pack.open], "No open recommendations.")
+    _sheet(book, "Referrals", ["Breakdown", "Group", "Referrals"],
+           [[breakdown, group, _count(count)] for breakdown, group, count in pack.referrals],
+           f"No referrals {_since(pack)}.")
     _sheet(book, "What changed", ["Date", "Insight", "What", "Before", "After"],
            [[c.changed_at[:10], i.title, *_change(c)] for i, c in pack.changed], f"Nothing changed {_since(pack)}.")
     out = io.BytesIO()

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from directory.messages import N_, FieldError
 from directory.taxonomy import NEIGHBOURHOODS
+from referrals import flows
 from surveys.quote_translations import Quote
 
 PROPOSED, AGREED, IN_PROGRESS, DONE, NOT_TAKEN = "proposed", "agreed", "in_progress", "done", "not_taken_forward"
@@ -306,6 +307,7 @@ class BoardPack:
     open: list[tuple[Insight, Recommendation]]
     changed: list[tuple[Insight, Change]]
     titles: dict[str, str] = field(default_factory=dict)  # survey id -> title, for saying where a count came from
+    referrals: list[tuple[str, str, str]] = field(default_factory=list)  # flows since the last meeting, suppressed
 
 
 def meetings(db: sqlite_utils.Database) -> list[tuple[str, str]]:
@@ -330,4 +332,6 @@ def board_pack(db: sqlite_utils.Database, board: str, meeting_on: str) -> BoardP
             if (since is None or change.changed_at > f"{since}T23:59:59") and change.changed_at <= until:
                 changed.append((insight, change))
     titles = {str(i): str(t) for i, t in db.execute("select id, title from surveys")}
-    return BoardPack(board, meeting_on, since, new, still_open, changed, titles)
+    window = flows.flows(db, f"{since}T23:59:59" if since else None, until)
+    return BoardPack(board, meeting_on, since, new, still_open, changed, titles,
+                     flows.labelled(db, flows.rows(window)))

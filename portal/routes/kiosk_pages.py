@@ -96,11 +96,16 @@ def _may_open(request: Request, ids: list[str]) -> None:
     request.session[_SEEN] = (seen + ids)[-SEEN_MOST:]
 
 
+def was_shown(request: Request, service_id: str) -> bool:
+    """Whether this visitor was shown that listing, and so may open it (or ask it to call them) on the kiosk."""
+    return service_id in request.session.get(_SEEN, [])
+
+
 @router.get("/kiosk/services/{service_id}")
 def listing(request: Request, service_id: str, db: Db, embedder: Model) -> Response:
     """A listing the visitor was shown, in the kiosk's layout. Any other (one the last visitor opened, reached
     with Back after the screen started again) goes to the start screen instead."""
-    if service_id not in request.session.get(_SEEN, []):
+    if not was_shown(request, service_id):
         return RedirectResponse(url(request, "/kiosk"), status_code=303)
     return listings.listing_response(request, db, embedder, service_id, kiosk=True)
 

@@ -63,7 +63,7 @@ def listing_response(request: Request, db: Db, embedder: Embedder | None, servic
         saved=service_id in shortlist.saved_ids(request), current_url=current_url(request), kiosk=kiosk,
         own_words=listing.fields_in(t.code), origin=origin,
         origin_date=t.date(origin.fetched_at[:10]) if origin else None,
-        takes_referrals=not kiosk and intake.intake(db, service_id).accepts,
+        takes_referrals=intake.intake(db, service_id).accepts,
     )
 
 

@@ -1,28 +1,34 @@
-"""Referrals through the portal: an organisation's editors say whether a listing takes them; a resident asks a
-listing to contact them (no account); the receiving organisation sees its referrals and opens one, each look
-recorded. (Issue 19, begun: accepting, declining, outcomes and the referrer's own journey come next.)"""
+"""Referrals through the portal: an organisation's editors say whether a listing takes them; a referrer (a member
+of an organisation) refers a resident with their consent; a resident asks to be contacted from a listing, the
+assistant or a kiosk (no account); the receiving organisation answers, each look at the details recorded and shown
+to the organisations; a declined referral is passed on with its history; moderators see late ones."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from starlette.responses import RedirectResponse, Response
 
 from accounts import throttle, users
-from accounts.users import EDITOR, User
+from accounts.users import ADMIN, EDITOR, MODERATOR, User
 from directory.messages import N_, FieldError, ResidentError
+from directory.taxonomy import NEIGHBOURHOODS
 from directory.translations import load_listing
 from portal.auth import allow, owns
 from portal.csrf import require_csrf
 from portal.dependencies import Db, RowId, client_address
 from portal.form_errors import by_field
-from portal.i18n import Translator
+from portal.i18n import Translator, translator
+from portal.languages import CODES, LANGUAGES
+from portal.routes import kiosk_pages
 from portal.templating import render, request_translator, url
-from referrals import intake, store
+from referrals import fhir, follow_up, intake, store
 from referrals.sealing import Seal, SealError
 
 staff = APIRouter(include_in_schema=False, dependencies=[Depends(allow(EDITOR))])
+oversight = APIRouter(include_in_schema=False, dependencies=[Depends(allow(MODERATOR, ADMIN))])
 public = APIRouter(include_in_schema=False)
 Editor = Annotated[User, Depends(allow(EDITOR))]
 Text = Annotated[str, Form(max_length=4000)]
@@ -76,18 +82,27 @@ async def save_intake(request: Request, db: Db, editor: Editor, service_id: str)
 
 @staff.get("/manage/organisations/{organization_id}/referrals")
 def inbox(request: Request, db: Db, editor: Editor, organization_id: str) -> Response:
-    """The referrals an organisation received, newest first: references and states, no resident's details."""
+    """The referrals an organisation received and those it made, newest first: references and states only."""
     owns(editor, organization_id)
-    received = store.received(db, organization_id)
-    names = {r.service_id: (load_listing(db, r.service_id) or {}).get("name", "") for r in received}
+    received, made = store.received(db, organization_id), store.made(db, organization_id)
+    names = {r.service_id: (load_listing(db, r.service_id) or {}).get("name", "") for r in received + made}
     return render(request, db, "manage/referral_inbox.html", organization_id=organization_id, referrals=received,
-                  names=names)
+                  made=made, names=names)
+
+
+@staff.get("/manage/organisations/{organization_id}/referrals/access")
+def access_log(request: Request, db: Db, editor: Editor, organization_id: str) -> Response:
+    """Every look at residents' details in this organisation's referrals (received or made): who, when."""
+    owns(editor, organization_id)
+    people = {u.id: u.name for u in users.everyone(db)}
+    looks = [(look, people.get(look.user_id, "—")) for look in store.access_log(db, organization_id)]
+    return render(request, db, "manage/referral_access.html", organization_id=organization_id, looks=looks)
 
 
 def _referral_page(request: Request, db: Db, editor: User, referral_id: int,
-                   problems: list[ResidentError] | None = None) -> Response:
+                   problems: list[ResidentError] | None = None, **values: str) -> Response:
     """One referral with the resident's details, for the receiving or referring organisation; the look is
-    recorded first. The receiving organisation answers it here."""
+    recorded first. The receiving organisation answers it here; either passes on a declined one."""
     found = store.summary(db, referral_id)
     if found is None:
         raise HTTPException(status_code=404, detail="referral")
@@ -95,9 +110,13 @@ def _referral_page(request: Request, db: Db, editor: User, referral_id: int,
     if acting is None:
         raise HTTPException(status_code=403, detail="referral")
     errors = by_field(request_translator(request), problems or [], "action")
+    passed = store.summary(db, found.passed_on_to) if found.passed_on_to else None
+    earlier = store.summary(db, found.passed_on_from) if found.passed_on_from else None
     common = {"listing": load_listing(db, found.service_id) or {}, "receiving": acting == found.organization_id,
               "errors": errors, "reasons": store.DECLINE_REASONS, "outcomes": store.OUTCOMES,
-              "events": store.events(db, referral_id), "saved": request.query_params.get("saved", "")}
+              "events": store.events(db, referral_id), "saved": request.query_params.get("saved", ""),
+              "passed": passed, "earlier": earlier, "values": values,
+              "elsewhere": [(i, n) for i, n in intake.accepting(db) if i != found.service_id]}
     try:
         opened = store.open_details(db, _seal(request), referral_id, editor.id, acting)
     except SealError:  # the key that sealed it is not configured here: say so, never a bare server error
@@ -115,13 +134,38 @@ def referral_page(request: Request, db: Db, editor: Editor, referral_id: RowId) 
     return _referral_page(request, db, editor, referral_id)
 
 
-@staff.post("/manage/referrals/{referral_id}", dependencies=CSRF)
-def answer_referral(request: Request, db: Db, editor: Editor, referral_id: RowId, action: Text = "",
-                    reason: Text = "", note: Text = "", outcome: Text = "") -> Response:
-    """Accept, decline with a reason, note a try at contact, or close with what happened: the receiver only."""
+@staff.get("/manage/referrals/{referral_id}/fhir")
+def referral_fhir(request: Request, db: Db, editor: Editor, referral_id: RowId) -> Response:
+    """The referral as FHIR R4 (a ServiceRequest with a minimal Patient), for a system that speaks FHIR; opening
+    it is a look at the details, recorded like any other."""
     found = store.summary(db, referral_id)
     if found is None:
         raise HTTPException(status_code=404, detail="referral")
+    acting = next((o for o in (found.organization_id, found.referrer_organization_id) if editor.edits_for(o)), None)
+    if acting is None:
+        raise HTTPException(status_code=403, detail="referral")
+    if found.erased_at:
+        raise HTTPException(status_code=410, detail="erased")
+    try:
+        opened = store.open_details(db, _seal(request), referral_id, editor.id, acting)
+    except SealError:
+        raise HTTPException(status_code=503, detail="key") from None
+    bundle = fhir.as_fhir(opened, load_listing(db, found.service_id) or {}, request.app.state.settings.link(""))
+    return Response(json.dumps(bundle, ensure_ascii=False), media_type="application/fhir+json", headers={
+        "Content-Disposition": f'attachment; filename="{found.reference}.fhir.json"', "Cache-Control": "no-store"})
+
+
+@staff.post("/manage/referrals/{referral_id}", dependencies=CSRF)
+def answer_referral(request: Request, db: Db, editor: Editor, referral_id: RowId, action: Text = "",
+                    reason: Text = "", note: Text = "", outcome: Text = "", to_service: Text = "",
+                    consent: Text = "") -> Response:
+    """Accept, decline with a reason, note a try at contact, or close with what happened (the receiver only);
+    pass a declined one on (the receiver or the referrer)."""
+    found = store.summary(db, referral_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="referral")
+    if action == "pass_on":
+        return _pass_on(request, db, editor, found, to_service[:100], consent)
     if not editor.edits_for(found.organization_id):
         raise HTTPException(status_code=403, detail="referral")
     steps = {"accept": lambda: store.accept(db, referral_id, editor.id, found.organization_id),
@@ -137,14 +181,133 @@ def answer_referral(request: Request, db: Db, editor: Editor, referral_id: RowId
     return RedirectResponse(url(request, f"/manage/referrals/{referral_id}", saved=action), status_code=303)
 
 
+def _pass_on(request: Request, db: Db, editor: User, found: store.Referral, to_service: str,
+             consent: str) -> Response:
+    acting = next((o for o in (found.organization_id, found.referrer_organization_id) if editor.edits_for(o)), None)
+    if acting is None:
+        raise HTTPException(status_code=403, detail="referral")
+    target = load_listing(db, to_service) if to_service else None
+    if consent != "yes":
+        return _referral_page(request, db, editor, found.id, [FieldError("consent", N_(
+            "Tick the box to say they agreed to be passed on, or it cannot be sent."))], to_service=to_service)
+    try:
+        made = store.pass_on(db, _seal(request), found.id, to_service,
+                             passing_consent(translator(found.language), target or {}), editor.id, acting)
+    except FieldError as error:
+        return _referral_page(request, db, editor, found.id, [error], to_service=to_service)
+    return RedirectResponse(url(request, f"/manage/referrals/{made.id}", saved="passed_on"), status_code=303)
+
+
+# The referrer's side -----------------------------------------------------------------------------------------
+
+def _refer_page(request: Request, db: Db, editor: User, listing: dict, found: intake.Intake,  # type: ignore[type-arg]
+                problems: list[ResidentError] | None = None, **values: str) -> Response:
+    errors = by_field(request_translator(request), problems or [], "name")
+    language = values.get("language") or request.query_params.get("language", "")
+    language = language if language in CODES else request_translator(request).code
+    organisations = {o: (db.execute("select name from organizations where id = ?", [o]).fetchone() or [o])[0]
+                     for o in editor.organizations}
+    return render(request, db, "referrals/refer.html", status_code=400 if errors else 200, errors=errors,
+                  listing=listing, intake=found, values={**values, "language": language},
+                  consent=passing_consent(translator(language), listing), consent_language=language,
+                  resident_languages=LANGUAGES, neighbourhoods=NEIGHBOURHOODS, organisations=organisations)
+
+
+@staff.get("/manage/refer/{service_id}")
+def refer_page(request: Request, db: Db, editor: Editor, service_id: str) -> Response:
+    """A referrer, with the resident beside them or on the phone, refers them to a listing that takes referrals."""
+    listing, found = _accepting(db, service_id)
+    if not editor.organizations:
+        raise HTTPException(status_code=403, detail="organisation")
+    return _refer_page(request, db, editor, listing, found)
+
+
+@staff.post("/manage/refer/{service_id}", dependencies=CSRF)
+async def refer(request: Request, db: Db, editor: Editor, service_id: str) -> Response:
+    listing, found = _accepting(db, service_id)
+    form = await request.form()
+    values = _details(form, found) | {k: str(form.get(k, ""))[:100] for k in ("language", "referring",
+                                                                               "neighbourhood")}
+    referring = values["referring"] if values["referring"] in editor.organizations else (
+        editor.organizations[0] if len(editor.organizations) == 1 else "")
+    if not referring:
+        raise HTTPException(status_code=403, detail="organisation")
+    language = values["language"] if values["language"] in CODES else "en"
+    if values["consent"] != "yes":
+        return _refer_page(request, db, editor, listing, found, [FieldError("consent", N_(
+            "Tick the box to say they agreed, or the referral cannot be sent."))], **values)
+    try:
+        made = store.refer(db, _seal(request), **_resident(values, found), service_id=listing["id"],
+                           channel=store.REFERRER, consent_text=passing_consent(translator(language), listing),
+                           consent_by=editor.id, language=language, need=store.need_of(listing),
+                           neighbourhood=_neighbourhood(values["neighbourhood"]), referrer_id=editor.id,
+                           referrer_organization_id=referring)
+    except FieldError as error:
+        return _refer_page(request, db, editor, listing, found, [error], **values)
+    return RedirectResponse(url(request, f"/manage/referrals/{made.id}", saved="sent"), status_code=303)
+
+
+def passing_consent(t: Translator, listing: dict) -> str:  # type: ignore[type-arg]
+    """What a resident agrees to when someone else sends their details, in their language (read to them)."""
+    organisation = (listing.get("organization") or {}).get("name") or listing.get("name", "")
+    return t.gettext(PASSING_CONSENT) % {"organisation": organisation}
+
+
+PASSING_CONSENT = N_("I agree that %(organisation)s may be given my details and what I need, and contact me about "
+                     "it. They keep them for 12 months after they have helped me, then delete them.")
+
+
+# Oversight ---------------------------------------------------------------------------------------------------
+
+@oversight.get("/moderation/referrals")
+def late_referrals(request: Request, db: Db) -> Response:
+    """Referrals waiting too long, across organisations: references, organisations and days, no one's details."""
+    settings = request.app.state.settings
+    late = follow_up.overdue(db, accept_days=settings.referral_accept_days,
+                             contact_days=settings.referral_contact_days)
+    names = dict(db.execute("select id, name from organizations").fetchall())
+    listings = {item.service_id: (load_listing(db, item.service_id) or {}).get("name", "") for item in late}
+    return render(request, db, "moderation/referrals.html", late=late, organisations=names, listings=listings,
+                  accept_days=settings.referral_accept_days, contact_days=settings.referral_contact_days)
+
+
 # The resident's side -----------------------------------------------------------------------------------------
 
+DETAILS = ("name", "phone", "email", "contact_times", "story", "interpreter", "consent")
+VIA = {"web": store.WEB, "assistant": store.ASSISTANT}  # where a resident's request on the website began
+KEYPAD = tuple("123456789") + ("+", "0", "del")
+TIMES = {"morning": N_("Mornings"), "afternoon": N_("Afternoons"), "evening": N_("Evenings"),
+         "any": N_("Any time")}
+
+
+def _details(form: object, found: intake.Intake) -> dict[str, str]:
+    """What a referral form sent, each capped, with the answers to the listing's own questions."""
+    get = form.get  # type: ignore[attr-defined]
+    values = {k: str(get(k, ""))[:4000] for k in DETAILS}
+    values.update({f"answer-{i}": str(get(f"answer-{i}", ""))[:2000] for i in range(len(found.questions))})
+    return values
+
+
+def _resident(values: dict[str, str], found: intake.Intake) -> dict[str, object]:
+    return {"name": values["name"], "phone": values["phone"], "email": values["email"],
+            "contact_times": values["contact_times"], "story": values["story"],
+            "answers": {q: values.get(f"answer-{i}", "") for i, q in enumerate(found.questions)},
+            "interpreter": values["interpreter"] == "yes"}
+
+
+def _neighbourhood(value: str) -> int | None:
+    return next((n.number for n in NEIGHBOURHOODS if n.code == value), None)
+
+
 def _ask_page(request: Request, db: Db, listing: dict, found: intake.Intake,  # type: ignore[type-arg]
-              problems: list[ResidentError] | None = None, **values: str) -> Response:
-    errors = by_field(request_translator(request), problems or [], "name")
-    return render(request, db, "referrals/contact_me.html", status_code=400 if errors else 200, errors=errors,
-                  listing=listing, intake=found, values=values,
-                  consent=consent_text(request_translator(request), listing))
+              problems: list[ResidentError] | None = None, kiosk: bool = False, **values: str) -> Response:
+    errors = by_field(request_translator(request), problems or [], "phone" if kiosk else "name")
+    via = values.get("via") or request.query_params.get("via", "")
+    return render(request, db, "referrals/kiosk_contact_me.html" if kiosk else "referrals/contact_me.html",
+                  status_code=400 if errors else 200, errors=errors, listing=listing, intake=found,
+                  values={**values, "via": via if via in VIA else "web"}, neighbourhoods=NEIGHBOURHOODS,
+                  consent=consent_text(request_translator(request), listing), kiosk=kiosk, keypad=KEYPAD,
+                  times=TIMES)
 
 
 def _accepting(db: Db, service_id: str) -> tuple[dict, intake.Intake]:  # type: ignore[type-arg]
@@ -166,31 +329,35 @@ async def ask(request: Request, db: Db, service_id: str) -> Response:
     """A resident asks to be contacted: all of it kept sealed, or the form back with what they typed."""
     listing, found = _accepting(db, service_id)
     form = await request.form()
-    values = {k: str(form.get(k, ""))[:4000] for k in ("name", "phone", "email", "contact_times", "story",
-                                                         "interpreter", "consent")}
-    values.update({f"answer-{i}": str(form.get(f"answer-{i}", ""))[:2000] for i in range(len(found.questions))})
+    values = _details(form, found) | {k: str(form.get(k, ""))[:20] for k in ("via", "neighbourhood")}
+    channel = VIA.get(values["via"], store.WEB)
+    return _self_referral(request, db, listing, found, values, channel, f"/services/{listing['id']}/contact-me/sent")
+
+
+def _self_referral(request: Request, db: Db, listing: dict, found: intake.Intake,  # type: ignore[type-arg]
+                   values: dict[str, str], channel: str, sent: str) -> Response:
+    """One rule for a resident's own request, from the website, the assistant or a kiosk: rate-limited per
+    connection, consent ticked, then sealed and kept; the reference is shown once on the next page."""
+    kiosk = channel == store.KIOSK
     t = request_translator(request)
     key = throttle.form_key(request.app.state.settings.session_secret(), "contact-me", client_address(request))
     if not throttle.form_allowed(db, key, REQUESTS_PER_ADDRESS):
         response = _ask_page(request, db, listing, found, [ResidentError(N_(
             "Many requests have come from your connection just now. Wait a few minutes, then send yours: what you "
-            "wrote is kept below."))], **values)
+            "wrote is kept below."))], kiosk=kiosk, **values)
         response.status_code = 429
         return response
     if values["consent"] != "yes":
         return _ask_page(request, db, listing, found, [FieldError("consent", N_(
-            "Tick the box to say they may contact you, or they cannot."))], **values)
+            "Tick the box to say they may contact you, or they cannot."))], kiosk=kiosk, **values)
     try:
-        made = store.refer(db, _seal(request), service_id=listing["id"], channel=store.WEB, name=values["name"],
-                           phone=values["phone"], email=values["email"], contact_times=values["contact_times"],
-                           story=values["story"], answers={q: values[f"answer-{i}"] for i, q in
-                                                           enumerate(found.questions)},
-                           consent_text=consent_text(t, listing),
-                           consent_by="resident", language=t.code, interpreter=values["interpreter"] == "yes")
+        made = store.refer(db, _seal(request), **_resident(values, found), service_id=listing["id"], channel=channel,
+                           consent_text=consent_text(t, listing), consent_by="resident", language=t.code,
+                           need=store.need_of(listing), neighbourhood=_neighbourhood(values.get("neighbourhood", "")))
     except FieldError as error:
-        return _ask_page(request, db, listing, found, [error], **values)
+        return _ask_page(request, db, listing, found, [error], kiosk=kiosk, **values)
     request.session[REFERENCE] = made.reference
-    return RedirectResponse(url(request, f"/services/{listing['id']}/contact-me/sent"), status_code=303)
+    return RedirectResponse(url(request, sent), status_code=303)
 
 
 def consent_text(t: Translator, listing: dict) -> str:  # type: ignore[type-arg]
@@ -209,4 +376,64 @@ def sent_page(request: Request, db: Db, service_id: str) -> Response:
     reference = request.session.pop(REFERENCE, None)
     if not reference:
         return RedirectResponse(url(request, f"/services/{listing['id']}"), status_code=303)
-    return render(request, db, "referrals/sent.html", listing=listing, reference=reference)
+    response = render(request, db, "referrals/sent.html", listing=listing, reference=reference)
+    response.headers["Cache-Control"] = "no-store"  # the reference is this resident's: Back must not show it again
+    return response
+
+
+@public.get("/contact-me")
+def hub_page(request: Request, db: Db) -> Response:
+    """"Can someone call me?" with no listing chosen: the partnership's hub team, when one takes referrals."""
+    hub = intake.hub_service(db)
+    if hub is None:
+        raise HTTPException(status_code=404, detail="hub")
+    return RedirectResponse(url(request, f"/services/{hub}/contact-me", via=request.query_params.get("via", "")),
+                            status_code=303)
+
+
+# On a kiosk: an on-screen keypad for the number, big choices for when; no keyboard needed -----------------------
+
+def _kiosk_accepting(request: Request, db: Db, service_id: str) -> tuple[dict, intake.Intake]:  # type: ignore[type-arg]
+    """A listing this visitor was shown (or the hub team) that takes referrals."""
+    if service_id != intake.hub_service(db) and not kiosk_pages.was_shown(request, service_id):
+        raise HTTPException(status_code=404, detail="referrals")
+    return _accepting(db, service_id)
+
+
+@public.get("/kiosk/services/{service_id}/contact-me")
+def kiosk_ask_page(request: Request, db: Db, service_id: str) -> Response:
+    listing, found = _kiosk_accepting(request, db, service_id)
+    return _ask_page(request, db, listing, found, kiosk=True)
+
+
+@public.post("/kiosk/services/{service_id}/contact-me", dependencies=CSRF)
+async def kiosk_ask(request: Request, db: Db, service_id: str) -> Response:
+    """A key of the keypad adds to the number and shows the form again (no JavaScript needed); "Send" sends."""
+    listing, found = _kiosk_accepting(request, db, service_id)
+    form = await request.form()
+    values = _details(form, found) | {"when": str(form.get("when", ""))[:20]}
+    key = str(form.get("key", ""))
+    if key in KEYPAD:
+        values["phone"] = values["phone"][:-1] if key == "del" else (values["phone"] + key)[:20]
+        return _ask_page(request, db, listing, found, kiosk=True, **values)
+    when = TIMES.get(values["when"])
+    values["contact_times"] = request_translator(request).gettext(when) if when else ""
+    return _self_referral(request, db, listing, found, values, store.KIOSK,
+                          f"/kiosk/services/{listing['id']}/contact-me/sent")
+
+
+@public.get("/kiosk/services/{service_id}/contact-me/sent")
+def kiosk_sent_page(request: Request, db: Db, service_id: str) -> Response:
+    listing = _live(db, service_id)
+    reference = request.session.pop(REFERENCE, None)
+    if not reference:
+        return RedirectResponse(url(request, "/kiosk/chat"), status_code=303)
+    return render(request, db, "referrals/sent.html", listing=listing, reference=reference, kiosk=True)
+
+
+@public.get("/kiosk/contact-me")
+def kiosk_hub_page(request: Request, db: Db) -> Response:
+    hub = intake.hub_service(db)
+    if hub is None:
+        raise HTTPException(status_code=404, detail="hub")
+    return RedirectResponse(url(request, f"/kiosk/services/{hub}/contact-me"), status_code=303)

@@ -23,6 +23,7 @@ from portal import job_records
 from portal.app import ROUTERS
 from portal.job_kinds import THEMES
 from portal.settings import Settings
+from referrals import intake as referral_intake
 from referrals import store as referral_store
 from referrals.sealing import Seal
 from surveys import answers, codebooks, outcomes
@@ -34,6 +35,7 @@ PERSONAS = ("anonymous", "editor_a", "editor_b", "moderator", "engagement_lead",
 # Who may use each part of the staff portal. Editors are further limited to their own organisation.
 ACCESS: dict[str, set[str]] = {
     "/admin": {"admin"},
+    "/manage/refer": {"editor_a", "editor_b"},  # any organisation's member refers to any listing taking referrals
     "/manage": {"editor_a"},
     "/moderation": {"moderator", "admin"},  # administrators moderate too
     "/insight": {"moderator", "engagement_lead"},
@@ -107,6 +109,7 @@ def world(db) -> dict[str, str]:
     insight = outcomes.add_insight(db, people["engagement_lead"].id, "Food", "More food", "Food")
     db_file = Path(db.execute("pragma database_list").fetchone()[2])
     seal = Seal(Settings(db=db_file).referral_key_list())  # the portal's own key, beside its database
+    referral_intake.save(db, listing, "t", True, "", ["Any children?"])
     referral = referral_store.refer(db, seal, service_id=listing, channel=referral_store.WEB,
                                     name="Sweep Resident", email="r@example.org", consent_text="Agreed",
                                     consent_by="resident")
@@ -291,6 +294,44 @@ def test_script_in_an_organisation_or_a_persons_name_is_only_ever_shown_as_text(
         page = client.get(url).text
         assert "<script>x(" not in page and _escaped("org") in page, url
     assert _escaped("person") in client.get("/admin").text
+
+
+def test_script_in_a_referral_is_only_ever_shown_as_text(client: TestClient, db, world) -> None:
+    """What a resident, a referrer and an organisation's editor type about a referral, on every page that shows
+    it: the listing, the forms, the referral, both organisations' lists, the access log and the FHIR download."""
+    listing, org = world["service_id"], world["organization_id"]
+    referral_intake.save(db, listing, "t", True, SCRIPT.format("contact_by"), [SCRIPT.format("question")])
+    form = f"/services/{listing}/contact-me"
+    page = client.get(form).text
+    assert "<script>x(" not in page and _escaped("contact_by") in page and _escaped("question") in page
+    typed = {name: SCRIPT.format(name) for name in ("name", "contact_times", "story", "answer-0")}
+    sent = post(client, form, form, phone="07700 900123", consent="yes", **typed)
+    assert sent.status_code == 303
+    act_as(client, "editor_b", world)
+    refer = f"/manage/refer/{listing}"
+    assert _escaped("question") in client.get(refer).text
+    made = post(client, refer, refer, phone="07700 900124", consent="yes", **{**typed, "name": SCRIPT.format("them")})
+    assert made.status_code == 303
+    act_as(client, "editor_a", world)
+    inbox = client.get(f"/manage/organisations/{org}/referrals").text
+    assert "<script>x(" not in inbox
+    links = [link for link in re.findall(r'href="(/manage/referrals/\d+)"', inbox)
+             if link != f"/manage/referrals/{world['referral_id']}"]
+    assert len(links) == 2
+    for link in links:
+        post(client, link, link, action="attempt", note=SCRIPT.format("note"))
+        page = client.get(link).text
+        assert "<script>x(" not in page and "onerror=y>" not in page, link
+        assert _escaped("story") in page and _escaped("note") in page and _escaped("question") in page, link
+        fhir = client.get(link + "/fhir")
+        assert fhir.headers["content-type"].startswith("application/fhir+json")
+        assert SCRIPT.format("story") in json.loads(fhir.text)["entry"][1]["resource"]["note"][0]["text"]
+    act_as(client, "editor_b", world)
+    made_page = client.get(made.headers["location"].split("?")[0]).text
+    assert "<script>x(" not in made_page and _escaped("them") in made_page
+    for url in (f"/manage/organisations/{users.get(db, world['user_id']).organizations[0]}/referrals",
+                f"/manage/organisations/{users.get(db, world['user_id']).organizations[0]}/referrals/access"):
+        assert "<script>x(" not in client.get(url).text, url
 
 
 @pytest.mark.parametrize("prefix", ["", "/pl", "/ar"])

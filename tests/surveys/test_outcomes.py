@@ -104,7 +104,7 @@ def test_a_board_pack_holds_what_is_new_open_and_changed_since_the_last_meeting(
     changed = {(i.id, c.field, c.after) for i, c in pack.changed}
     assert (old, "status", outcomes.IN_PROGRESS) in changed and (old, "created", "Cost of food") not in changed
     sheets = load_workbook(io.BytesIO(board_pack_workbook(pack)))
-    assert sheets.sheetnames == ["New insights", "Open recommendations", "What changed"]
+    assert sheets.sheetnames == ["New insights", "Open recommendations", "Referrals", "What changed"]
     title = sheets["New insights"]["A2"]
     assert title.value == "'=HYPERLINK(\"http://evil\")" or not str(title.value).startswith("=")  # never a formula
     assert sheets["New insights"]["D2"].value == 23  # a count is a number
@@ -123,3 +123,31 @@ def test_one_insight_draws_on_the_same_theme_heard_in_several_surveys(db) -> Non
     found = outcomes.get_insight(db, first)
     assert [s.answers for s in found.sources] == ["23", "<5"]
     assert [c.after for c in outcomes.history(db, first) if c.field == "source"] == ["Spring survey"]
+
+
+def test_a_board_pack_counts_the_referrals_made_since_the_last_meeting_with_small_numbers_hidden(seeded_db) -> None:  # noqa: ANN001
+    from referrals import intake, store
+    from referrals.sealing import Seal, new_key
+
+    db, board, seal = seeded_db, "People's Partnership board", Seal([new_key()])
+    food = db.execute("select id, organization_id from services where name = 'Catford food bank'").fetchone()
+    intake.save(db, food[0], "t", True, "", [])
+    with time_machine.travel("2027-01-05 10:00Z", tick=False):
+        decide(db, insight(db), meeting_on="2027-01-20")
+    moments = ["2027-01-10 10:00Z"] * 3 + ["2027-02-02 10:00Z"] * 6  # 3 before the last meeting, 6 after
+    for i, moment in enumerate(moments):
+        with time_machine.travel(moment, tick=False):
+            made = store.refer(db, seal, service_id=food[0], channel=store.WEB, name=f"Zainab Quist {i}",
+                               phone="07700 900123", consent_text="Agreed", consent_by="resident", need="food")
+            if i >= 7:
+                store.decline(db, made.id, "capacity", "", "r", food[1])
+    pack = outcomes.board_pack(db, board, "2027-03-03")
+    rows = {(b, g): c for b, g, c in pack.referrals}
+    assert rows[("All referrals", "Total")] == "6"  # only those since the board last met
+    assert rows[("Need", "Food")] == "6" and rows[("Outcome", "Still open")] == "<5"
+    assert rows[("Unmet need: declined for no capacity", "Food")] == "<5"
+    sheets = load_workbook(io.BytesIO(board_pack_workbook(pack)))
+    cells = [[c.value for c in row] for row in sheets["Referrals"].iter_rows(min_row=2)]
+    assert ["All referrals", "Total", 6] in cells  # a count is a number
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(board_pack_pdf(pack, "2027-03-01"))).pages)
+    assert "Referrals since the last meeting on 2027-01-20" in text and "Zainab" not in text

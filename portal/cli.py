@@ -29,7 +29,8 @@ from directory.search import SearchInputError, SearchQuery, search
 from directory.store import database_path, open_db
 from portal import logs, mail
 from portal.settings import Settings
-from referrals import intake
+from referrals import intake, store
+from referrals.sealing import Seal, SealError
 from surveys import codebook as codebook_model
 from surveys.codebook_csv import classify_csv
 from surveys.theme_csv import CsvProblem, theme_csv
@@ -247,6 +248,44 @@ def import_(file: Annotated[Path, typer.Argument(help="An Open Referral UK JSON 
     created, updated = job.result["created"], job.result["updated"]
     out.print(f"Imported {created + updated} listings ({created} new, {updated} updated) into {settings.db}.")
     out.print(f"Embedded {job.result['embedded']} changed listings.")
+
+
+referrals_app = typer.Typer(help="Referrals: keys, erasure and the hub team.", no_args_is_help=True)
+app.add_typer(referrals_app, name="referrals")
+
+
+@referrals_app.command("rotate-keys")
+def rotate_keys(db: DbOption = None) -> None:
+    """Re-seal every resident's details with the newest key (the first in PORTAL_REFERRAL_KEYS), so an older
+    key can then be removed from the list."""
+    database = open_db(db)
+    settings = Settings(db=db) if db else Settings()
+    try:
+        done = store.rotate_all(database, Seal(settings.referral_key_list()))
+    except SealError:
+        out.print("A referral was sealed with a key that is not in PORTAL_REFERRAL_KEYS: nothing was changed.")
+        raise typer.Exit(1) from None
+    out.print(f"Re-sealed {done} fields with the newest key.")
+
+
+@referrals_app.command("erase")
+def erase(db: DbOption = None) -> None:
+    """Erase residents' details of referrals closed longer ago than PORTAL_REFERRAL_KEEP_MONTHS (the worker does
+    this every hour; this is for doing it now)."""
+    settings = Settings(db=db) if db else Settings()
+    out.print(f"Erased the details of {store.erase_closed(open_db(db), settings.referral_keep_months)} referrals.")
+
+
+@referrals_app.command("hub")
+def hub(listing: Annotated[str, typer.Argument(help="The hub team's listing id.")], db: DbOption = None) -> None:
+    """Make a listing the partnership's hub team: "can someone call me?" from the assistant or a kiosk, with no
+    listing chosen, goes to it (it then takes referrals)."""
+    database = open_db(db)
+    if not database.execute("select 1 from services where id = ?", [listing]).fetchone():
+        out.print(f"No listing has the id {listing}.")
+        raise typer.Exit(1)
+    intake.make_hub(database, listing, "cli")
+    out.print(f"{listing} is now the hub team.")
 
 
 sources_app = typer.Typer(help="Other publishers' Open Referral UK feeds this directory syncs from.",

@@ -16,11 +16,14 @@ from accounts.users import ADMIN, EDITOR, MODERATOR, User
 from directory.messages import N_, FieldError, ResidentError
 from directory.taxonomy import NEIGHBOURHOODS
 from directory.translations import load_listing
+from portal import mail
 from portal.auth import allow, owns
 from portal.csrf import require_csrf
 from portal.dependencies import Db, RowId, client_address
 from portal.form_errors import by_field
 from portal.i18n import Translator, translator
+from portal.job_kinds import MAIL
+from portal.job_queue import job_queue
 from portal.languages import CODES, LANGUAGES
 from portal.routes import kiosk_pages
 from portal.templating import render, request_translator, url
@@ -178,7 +181,25 @@ def answer_referral(request: Request, db: Db, editor: Editor, referral_id: RowId
         steps[action]()
     except FieldError as error:
         return _referral_page(request, db, editor, referral_id, [error])
+    if action != "attempt":
+        tell_referrer(request, db, found)
     return RedirectResponse(url(request, f"/manage/referrals/{referral_id}", saved=action), status_code=303)
+
+
+def tell_referrer(request: Request, db: Db, found: store.Referral) -> None:
+    """The person who referred hears by email (through the worker) that the referral's status changed: its
+    reference, the new status and a link, never the resident's details. Nothing when email is not set up."""
+    settings = request.app.state.settings
+    referrer = users.get(db, found.referrer_id) if found.referrer_id else None
+    if referrer is None or not mail.configured(settings):
+        return
+    now = store.summary(db, found.id)
+    status = {store.ACCEPTED: "accepted", store.DECLINED: "declined", store.CLOSED: "closed"}.get(
+        now.status if now else "", "updated")
+    job_queue(settings).submit(MAIL, "", {
+        "to": referrer.email, "subject": f"Referral {found.reference} was {status}",
+        "body": f"The referral {found.reference} you made was {status}. See what happened:\n\n"
+                + settings.link(f"/manage/referrals/{found.id}")}, "")
 
 
 def _pass_on(request: Request, db: Db, editor: User, found: store.Referral, to_service: str,
@@ -340,6 +361,9 @@ def _self_referral(request: Request, db: Db, listing: dict, found: intake.Intake
     connection, consent ticked, then sealed and kept; the reference is shown once on the next page."""
     kiosk = channel == store.KIOSK
     t = request_translator(request)
+    if values["consent"] != "yes":  # before counting: forgetting the tick is not a request
+        return _ask_page(request, db, listing, found, [FieldError("consent", N_(
+            "Tick the box to say they may contact you, or they cannot."))], kiosk=kiosk, **values)
     key = throttle.form_key(request.app.state.settings.session_secret(), "contact-me", client_address(request))
     if not throttle.form_allowed(db, key, REQUESTS_PER_ADDRESS):
         response = _ask_page(request, db, listing, found, [ResidentError(N_(
@@ -347,9 +371,6 @@ def _self_referral(request: Request, db: Db, listing: dict, found: intake.Intake
             "wrote is kept below."))], kiosk=kiosk, **values)
         response.status_code = 429
         return response
-    if values["consent"] != "yes":
-        return _ask_page(request, db, listing, found, [FieldError("consent", N_(
-            "Tick the box to say they may contact you, or they cannot."))], kiosk=kiosk, **values)
     try:
         made = store.refer(db, _seal(request), **_resident(values, found), service_id=listing["id"], channel=channel,
                            consent_text=consent_text(t, listing), consent_by="resident", language=t.code,
@@ -416,8 +437,7 @@ async def kiosk_ask(request: Request, db: Db, service_id: str) -> Response:
     if key in KEYPAD:
         values["phone"] = values["phone"][:-1] if key == "del" else (values["phone"] + key)[:20]
         return _ask_page(request, db, listing, found, kiosk=True, **values)
-    when = TIMES.get(values["when"])
-    values["contact_times"] = request_translator(request).gettext(when) if when else ""
+    values["contact_times"] = TIMES.get(values["when"], "")  # in English, as the organisation's staff read it
     return _self_referral(request, db, listing, found, values, store.KIOSK,
                           f"/kiosk/services/{listing['id']}/contact-me/sent")
 

@@ -129,3 +129,32 @@ def test_surveys_classify_csv_places_each_row_under_the_codebook_or_writes_nothi
     book.write_text("theme,example\nFood,bread\n", encoding="utf-8")
     small = runner.invoke(app, arguments)
     assert small.exit_code == 1 and "at least two themes" in small.output and not out.exists()
+
+
+def test_referral_keys_are_rotated_from_the_command_line_then_the_old_key_can_go(seeded_path: Path,
+                                                                                  monkeypatch) -> None:  # noqa: ANN001
+    from referrals import store
+    from referrals.sealing import Seal, new_key
+
+    old, new = new_key(), new_key()
+    db = open_db(seeded_path)
+    listing = db.execute("select id from services order by name limit 1").fetchone()[0]
+    made = store.refer(db, Seal([old]), service_id=listing, channel=store.WEB, name="Sam", phone="07700 900123",
+                       consent_text="Agreed", consent_by="resident")
+    monkeypatch.setenv("PORTAL_REFERRAL_KEYS", new)  # the old key missing: refused, nothing changed
+    refused = runner.invoke(app, ["referrals", "rotate-keys", "--db", str(seeded_path)])
+    assert refused.exit_code == 1 and "nothing was changed" in refused.output
+    monkeypatch.setenv("PORTAL_REFERRAL_KEYS", f"{new},{old}")
+    done = runner.invoke(app, ["referrals", "rotate-keys", "--db", str(seeded_path)])
+    assert done.exit_code == 0 and "Re-sealed 7 fields" in done.output
+    assert store.open_details(db, Seal([new]), made.id, "u", made.organization_id).resident.name == "Sam"
+
+
+def test_the_hub_team_is_set_from_the_command_line(seeded_path: Path) -> None:
+    from referrals import intake
+
+    db = open_db(seeded_path)
+    listing = db.execute("select id from services order by name limit 1").fetchone()[0]
+    assert runner.invoke(app, ["referrals", "hub", "nope", "--db", str(seeded_path)]).exit_code == 1
+    assert runner.invoke(app, ["referrals", "hub", listing, "--db", str(seeded_path)]).exit_code == 0
+    assert intake.hub_service(db) == listing

@@ -254,3 +254,42 @@ def test_a_referral_downloads_as_fhir_for_its_organisations_only_and_the_look_is
     client.cookies.clear()
     sign_in(client, people["editor_b"].email)
     assert client.get(f"/manage/referrals/{made.id}/fhir").status_code == 403
+
+
+def test_the_referrer_hears_by_email_when_the_referral_is_answered_and_no_details_travel(seeded_path, inbox) -> None:  # noqa: ANN001
+    handler, port = inbox
+    settings = Settings(db=seeded_path, secret_key="x", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
+                        public_url="https://portal.example.org")
+    db = sqlite_utils.Database(seeded_path)
+    people = staff(db)
+    worker, receiver = people["editor_b"], people["editor_a"]
+    listing = db.execute("select id from services where organization_id = ? order by name limit 1",
+                         [receiver.organizations[0]]).fetchone()[0]
+    made = store.refer(db, Seal(settings.referral_key_list()), service_id=listing, channel=store.REFERRER,
+                       name="Hodan Ali", phone="020 7946 0123", consent_text="Agreed", consent_by=worker.id,
+                       referrer_id=worker.id, referrer_organization_id=worker.organizations[0])
+    with TestClient(create_app(settings)) as client:
+        sign_in(client, receiver.email)
+        page = f"/manage/referrals/{made.id}"
+        post(client, page, page, action="accept")
+        post(client, page, page, action="attempt", note="Rang Hodan, no answer")  # not a change of status
+        run_jobs(client)
+    [notice] = [message_from_bytes(m) for m in handler.messages]
+    assert notice["To"] == worker.email and notice["Subject"] == f"Referral {made.reference} was accepted"
+    body = notice.get_payload()
+    assert f"https://portal.example.org/manage/referrals/{made.id}" in body and "Hodan" not in body
+
+
+def test_nothing_a_resident_wrote_reaches_the_log(client: TestClient, db, people, caplog) -> None:  # noqa: ANN001
+    listing = taking(db, "Catford food bank")
+    form = f"/services/{listing}/contact-me"
+    with caplog.at_level("DEBUG"):
+        sent = post(client, form, form, name="Zainab Quist", phone="07700 900999", story="My landlord Mr Pike",
+                    consent="yes", **{"answer-0": "Yes, twins"})
+        assert sent.status_code == 303
+        editor = people["editor_a"]
+        sign_in(client, editor.email)
+        client.get(f"/manage/organisations/{db.execute('select organization_id from services where id = ?', [listing]).fetchone()[0]}/referrals")
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for secret in ("Zainab", "900999", "Pike", "twins"):
+        assert secret not in logged

@@ -44,7 +44,7 @@ def test_a_resident_asks_a_listing_to_contact_them_and_its_organisation_opens_it
     assert "/contact-me" in client.get(f"/services/{listing}").text
     form = f"/services/{listing}/contact-me"
     page = client.get(form).text
-    assert "Do you have children under 5?" in page and "keep what I wrote here" in page
+    assert '<span lang="en" dir="ltr">Do you have children under 5?</span>' in page and "keep what I wrote here" in page
     missing = post(client, form, form, name="Amina Yusuf", phone="07700 900123", story="Food for my family")
     assert missing.status_code == 400 and "Tick the box" in missing.text and "Food for my family" in missing.text
     wrong = post(client, form, form, name="Amina Yusuf", phone="12", consent="yes")

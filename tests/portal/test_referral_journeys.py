@@ -289,7 +289,8 @@ def test_nothing_a_resident_wrote_reaches_the_log(client: TestClient, db, people
         assert sent.status_code == 303
         editor = people["editor_a"]
         sign_in(client, editor.email)
-        client.get(f"/manage/organisations/{db.execute('select organization_id from services where id = ?', [listing]).fetchone()[0]}/referrals")
+        org = db.execute("select organization_id from services where id = ?", [listing]).fetchone()[0]
+        client.get(f"/manage/organisations/{org}/referrals")
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in ("Zainab", "900999", "Pike", "twins"):
         assert secret not in logged

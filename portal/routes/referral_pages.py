@@ -102,6 +102,14 @@ def access_log(request: Request, db: Db, editor: Editor, organization_id: str) -
     return render(request, db, "manage/referral_access.html", organization_id=organization_id, looks=looks)
 
 
+def _acting(editor: User, found: store.Referral) -> str:
+    """The organisation this person opens a referral for: the receiving one, else the one that referred; else 403."""
+    acting = next((o for o in (found.organization_id, found.referrer_organization_id) if editor.edits_for(o)), None)
+    if acting is None:
+        raise HTTPException(status_code=403, detail="referral")
+    return acting
+
+
 def _referral_page(request: Request, db: Db, editor: User, referral_id: int,
                    problems: list[ResidentError] | None = None, **values: str) -> Response:
     """One referral with the resident's details, for the receiving or referring organisation; the look is
@@ -109,9 +117,7 @@ def _referral_page(request: Request, db: Db, editor: User, referral_id: int,
     found = store.summary(db, referral_id)
     if found is None:
         raise HTTPException(status_code=404, detail="referral")
-    acting = next((o for o in (found.organization_id, found.referrer_organization_id) if editor.edits_for(o)), None)
-    if acting is None:
-        raise HTTPException(status_code=403, detail="referral")
+    acting = _acting(editor, found)
     errors = by_field(request_translator(request), problems or [], "action")
     passed = store.summary(db, found.passed_on_to) if found.passed_on_to else None
     earlier = store.summary(db, found.passed_on_from) if found.passed_on_from else None
@@ -144,9 +150,7 @@ def referral_fhir(request: Request, db: Db, editor: Editor, referral_id: RowId) 
     found = store.summary(db, referral_id)
     if found is None:
         raise HTTPException(status_code=404, detail="referral")
-    acting = next((o for o in (found.organization_id, found.referrer_organization_id) if editor.edits_for(o)), None)
-    if acting is None:
-        raise HTTPException(status_code=403, detail="referral")
+    acting = _acting(editor, found)
     if found.erased_at:
         raise HTTPException(status_code=410, detail="erased")
     try:
@@ -204,16 +208,14 @@ def tell_referrer(request: Request, db: Db, found: store.Referral) -> None:
 
 def _pass_on(request: Request, db: Db, editor: User, found: store.Referral, to_service: str,
              consent: str) -> Response:
-    acting = next((o for o in (found.organization_id, found.referrer_organization_id) if editor.edits_for(o)), None)
-    if acting is None:
-        raise HTTPException(status_code=403, detail="referral")
+    acting = _acting(editor, found)
     target = load_listing(db, to_service) if to_service else None
     if consent != "yes":
         return _referral_page(request, db, editor, found.id, [FieldError("consent", N_(
             "Tick the box to say they agreed to be passed on, or it cannot be sent."))], to_service=to_service)
     try:
         made = store.pass_on(db, _seal(request), found.id, to_service,
-                             passing_consent(translator(found.language), target or {}), editor.id, acting)
+                             consent_text(translator(found.language), target or {}, PASSING_CONSENT), editor.id, acting)
     except FieldError as error:
         return _referral_page(request, db, editor, found.id, [error], to_service=to_service)
     return RedirectResponse(url(request, f"/manage/referrals/{made.id}", saved="passed_on"), status_code=303)
@@ -230,7 +232,7 @@ def _refer_page(request: Request, db: Db, editor: User, listing: dict, found: in
                      for o in editor.organizations}
     return render(request, db, "referrals/refer.html", status_code=400 if errors else 200, errors=errors,
                   listing=listing, intake=found, values={**values, "language": language},
-                  consent=passing_consent(translator(language), listing), consent_language=language,
+                  consent=consent_text(translator(language), listing, PASSING_CONSENT), consent_language=language,
                   resident_languages=LANGUAGES, neighbourhoods=NEIGHBOURHOODS, organisations=organisations)
 
 
@@ -258,20 +260,15 @@ async def refer(request: Request, db: Db, editor: Editor, service_id: str) -> Re
         return _refer_page(request, db, editor, listing, found, [FieldError("consent", N_(
             "Tick the box to say they agreed, or the referral cannot be sent."))], **values)
     try:
+        agreed = consent_text(translator(language), listing, PASSING_CONSENT)
         made = store.refer(db, _seal(request), **_resident(values, found), service_id=listing["id"],
-                           channel=store.REFERRER, consent_text=passing_consent(translator(language), listing),
+                           channel=store.REFERRER, consent_text=agreed,
                            consent_by=editor.id, language=language, need=store.need_of(listing),
                            neighbourhood=_neighbourhood(values["neighbourhood"]), referrer_id=editor.id,
                            referrer_organization_id=referring)
     except FieldError as error:
         return _refer_page(request, db, editor, listing, found, [error], **values)
     return RedirectResponse(url(request, f"/manage/referrals/{made.id}", saved="sent"), status_code=303)
-
-
-def passing_consent(t: Translator, listing: dict) -> str:  # type: ignore[type-arg]
-    """What a resident agrees to when someone else sends their details, in their language (read to them)."""
-    organisation = (listing.get("organization") or {}).get("name") or listing.get("name", "")
-    return t.gettext(PASSING_CONSENT) % {"organisation": organisation}
 
 
 PASSING_CONSENT = N_("I agree that %(organisation)s may be given my details and what I need, and contact me about "
@@ -381,10 +378,11 @@ def _self_referral(request: Request, db: Db, listing: dict, found: intake.Intake
     return RedirectResponse(url(request, sent), status_code=303)
 
 
-def consent_text(t: Translator, listing: dict) -> str:  # type: ignore[type-arg]
-    """What a resident agrees to, in their language, naming who will contact them; kept (sealed) as they saw it."""
+def consent_text(t: Translator, listing: dict, wording: str = "") -> str:  # type: ignore[type-arg]
+    """What a resident agrees to, in their language, naming who will contact them; kept (sealed) as they saw it.
+    Their own request (CONSENT), or someone else sending their details (PASSING_CONSENT), read to them."""
     organisation = (listing.get("organization") or {}).get("name") or listing.get("name", "")
-    return t.gettext(CONSENT) % {"organisation": organisation}
+    return t.gettext(wording or CONSENT) % {"organisation": organisation}
 
 
 CONSENT = N_("I agree that %(organisation)s may keep what I wrote here and contact me about it. They keep it for "
@@ -393,12 +391,18 @@ CONSENT = N_("I agree that %(organisation)s may keep what I wrote here and conta
 
 @public.get("/services/{service_id}/contact-me/sent")
 def sent_page(request: Request, db: Db, service_id: str) -> Response:
+    return _sent(request, db, service_id, kiosk=False)
+
+
+def _sent(request: Request, db: Db, service_id: str, kiosk: bool) -> Response:
+    """The reference, shown once: Back, or the next person at a kiosk, finds the listing or the chat instead."""
     listing = _live(db, service_id)
     reference = request.session.pop(REFERENCE, None)
     if not reference:
-        return RedirectResponse(url(request, f"/services/{listing['id']}"), status_code=303)
-    response = render(request, db, "referrals/sent.html", listing=listing, reference=reference)
-    response.headers["Cache-Control"] = "no-store"  # the reference is this resident's: Back must not show it again
+        return RedirectResponse(url(request, "/kiosk/chat" if kiosk else f"/services/{listing['id']}"),
+                                status_code=303)
+    response = render(request, db, "referrals/sent.html", listing=listing, reference=reference, kiosk=kiosk)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -444,11 +448,7 @@ async def kiosk_ask(request: Request, db: Db, service_id: str) -> Response:
 
 @public.get("/kiosk/services/{service_id}/contact-me/sent")
 def kiosk_sent_page(request: Request, db: Db, service_id: str) -> Response:
-    listing = _live(db, service_id)
-    reference = request.session.pop(REFERENCE, None)
-    if not reference:
-        return RedirectResponse(url(request, "/kiosk/chat"), status_code=303)
-    return render(request, db, "referrals/sent.html", listing=listing, reference=reference, kiosk=True)
+    return _sent(request, db, service_id, kiosk=True)
 
 
 @public.get("/kiosk/contact-me")

@@ -8,6 +8,7 @@ organisation that referred, nobody else (`NotYours`).
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ CHANNELS = (REFERRER, WEB, ASSISTANT, KIOSK)
 KEEP_MONTHS = 12  # a resident's details are erased this long after the referral closes
 NAME_LIMIT, STORY_LIMIT, TIMES_LIMIT, CONSENT_LIMIT = 100, 2000, 200, 2000
 SEALED = ("name", "phone", "email", "contact_times", "story", "answers", "consent")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: a reference read aloud over the phone
 
 
@@ -105,6 +107,9 @@ def refer(db: sqlite_utils.Database, seal: Seal, *, service_id: str, channel: st
                         contact.email(email) if email.strip() else "",
                         _text("contact_times", contact_times, TIMES_LIMIT), _text("story", story, STORY_LIMIT),
                         {k[:200]: v[:STORY_LIMIT] for k, v in (answers or {}).items()})
+    if _LINK.search(resident.name) or len(_LINK.findall(resident.story)) > 1:  # what spam looks like, kindly said
+        raise FieldError("story" if not _LINK.search(resident.name) else "name", N_(
+            "Take out the web links: the organisation does not need them to help you."))
     if resident.phone is None and not resident.email:
         raise FieldError("phone", N_("Give a phone number or an email address, so they can get in touch."))
     consent = _text("consent", consent_text, CONSENT_LIMIT, required=True)

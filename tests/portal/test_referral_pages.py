@@ -88,6 +88,22 @@ def test_the_contact_form_is_slowed_for_a_flood_and_keeps_what_was_written(clien
     assert answers[:10] == [303] * 10 and answers[10:] == [429, 429]
 
 
+def test_a_request_that_looks_like_spam_is_refused_kindly_and_keeps_what_was_written(client: TestClient, db,  # noqa: ANN001
+                                                                                      people) -> None:
+    listing = org_listing(db, people["editor_a"].organizations[0])
+    intake.save(db, listing, "t", True, "", [])
+    form = f"/services/{listing}/contact-me"
+    story = "Cheap pills http://spam.example and www.more-spam.example"
+    refused = post(client, form, form, name="Sam", phone="07700 900123", story=story, consent="yes")
+    assert refused.status_code == 400 and "Take out the web links" in refused.text and "www.more-spam" in refused.text
+    named = post(client, form, form, name="http://spam.example", phone="07700 900123", consent="yes")
+    assert named.status_code == 400 and "Take out the web links" in named.text
+    one = post(client, form, form, name="Sam", phone="07700 900123", consent="yes",
+               story="My letter is at https://www.gov.uk/council-tax, what does it mean?")
+    assert one.status_code == 303  # one link is a resident showing what they mean
+    assert db.execute("select count(*) from referrals").fetchone()[0] == 1
+
+
 def test_details_sealed_with_a_key_this_server_lacks_are_not_shown_and_it_says_why(client: TestClient, db,  # noqa: ANN001
                                                                                    people) -> None:
     from referrals import store

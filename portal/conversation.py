@@ -149,6 +149,8 @@ def view(reply: Reply, t: Translator, found: Corpus, request: Request, db: Db, e
         text = t.gettext(reply.say)
     shown = {"text": text, "listings": listings, "buttons": _buttons(reply, t, request), "urgent": reply.urgent,
              "about": reply.about}
+    if reply.say == follow_ups.ASK_NEED:  # asked how to reach someone before any place was shown
+        shown["buttons"] = shown["buttons"] + call_back(request, db, t)
     if reply.about == "hours":
         for item in listings:
             item["lines"] = follow_ups.hours(db, item["listing"].id, t, now, str(reply.params.get("day") or ""))

@@ -6,12 +6,15 @@ import os
 import shutil
 import socket
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from directory.store import open_db
 from portal.assistant_services import AssistantServices, AssistantUnavailable
 from portal.settings import Settings
+from referrals import intake
 from tests.live import serve
 
 
@@ -27,6 +30,8 @@ def all_services(seeded_file: Path, tmp_path_factory: pytest.TempPathFactory) ->
     folder = tmp_path_factory.mktemp("assistant")
     db = folder / "portal.db"
     shutil.copy(seeded_file, db)
+    with closing(open_db(db)) as database:
+        intake.load_demo(database)  # as `make run`'s seed does: a few listings take referrals, one is the hub team
     rasa_port, actions_port, portal_port = _free_port(), _free_port(), _free_port()
     portal_url = f"http://127.0.0.1:{portal_port}"
     services = AssistantServices(portal_url=portal_url, rasa_port=rasa_port, actions_port=actions_port)

@@ -47,3 +47,17 @@ def test_a_crisis_is_answered_with_emergency_numbers(all_services: str) -> None:
 def test_asking_for_a_person_gives_the_phone_line(all_services: str) -> None:
     with httpx.Client(base_url=all_services, timeout=30) as client:
         assert "020 7946 0000" in _chat(client, "can I talk to an actual human")
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", "can someone call me?"), ("pl", "czy ktoś może do mnie zadzwonić?"), ("pt", "alguém me pode ligar?"),
+    ("es", "¿alguien me puede llamar por teléfono?"), ("tr", "biri beni arayabilir mi?"),
+    ("so", "qof ma i soo wici karaa?"), ("ar", "هل يمكن لأحد أن يتصل بي؟"),
+    ("bn", "কেউ কি আমাকে ফোন করতে পারবেন?"), ("fr", "quelqu'un peut-il m'appeler ?"),
+])
+def test_can_someone_call_me_in_any_language_offers_a_call_back_from_the_hub_team(all_services: str, language: str,
+                                                                                   words: str) -> None:
+    with httpx.Client(base_url=all_services, timeout=30) as client:
+        reply = _chat(client, words, language)
+        prefix = "" if language == "en" else f"/{language}"
+        assert f'href="{prefix}/contact-me?via=assistant"' in reply, (language, words)

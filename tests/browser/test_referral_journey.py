@@ -113,7 +113,7 @@ def test_referral_pages_have_no_axe_violations(audited, live_server: str, live_d
     audit("intake")
     audited.goto(f"{base}/manage/organisations/{org}/referrals")
     audit("inbox")
-    audited.click("table a >> nth=0")
+    audited.click(".govuk-summary-list a >> nth=0")
     audit("referral")
     if audited.locator("form:has(input[value=accept]) button").count():
         audited.click("form:has(input[value=accept]) button")

@@ -46,8 +46,10 @@ def status_extension_url(base_url: str) -> str:
     return f"{base_url.rstrip('/')}/fhir/StructureDefinition/referral-status"
 
 
-def as_fhir(referral: store.Referral, listing: dict[str, Any], base_url: str) -> dict[str, Any]:
+def as_fhir(referral: store.Referral, listing: dict[str, Any], base_url: str,
+            referrer_name: str = "") -> dict[str, Any]:
     """The referral, opened with `store.open_details`, as a FHIR R4 Bundle (type "collection") ready for JSON.
+    `referrer_name` is the referring organisation's name, shown to whoever reads it (else its id).
 
     ValueError when there is nothing to send (the details were erased, or the referral was not opened), when the
     listing is not the one referred to, or when the status is not one of ours.
@@ -66,7 +68,8 @@ def as_fhir(referral: store.Referral, listing: dict[str, Any], base_url: str) ->
     request_url = _full_url(base, referral.reference, "request")
     bundle = Bundle(type="collection", timestamp=datetime.now(UTC).isoformat(timespec="seconds"), entry=[
         BundleEntry(fullUrl=patient_url, resource=_patient(referral, resident)),
-        BundleEntry(fullUrl=request_url, resource=_request(referral, resident, listing, base, patient_url))])
+        BundleEntry(fullUrl=request_url, resource=_request(referral, resident, listing, base, patient_url,
+                                                                  referrer_name))])
     return bundle.model_dump(mode="json", exclude_none=True, exclude_comments=True)
 
 
@@ -102,7 +105,7 @@ def _language(code: str) -> CodeableConcept | None:
 
 
 def _request(referral: store.Referral, resident: store.Resident, listing: dict[str, Any], base: str,
-             patient_url: str) -> ServiceRequest:
+             patient_url: str, referrer_name: str = "") -> ServiceRequest:
     organisations = f"{base}/api/v1/organizations"  # the namespace of our organisation ids (the ORUK API's)
     receiving = listing.get("organization") or {}
     performer = Reference(type="Organization", display=receiving.get("name") or referral.organization_id,
@@ -110,7 +113,7 @@ def _request(referral: store.Referral, resident: store.Resident, listing: dict[s
     if referral.channel != store.REFERRER:
         requester = Reference(display=SELF_REFERRAL)
     elif referral.referrer_organization_id:
-        requester = Reference(type="Organization", display=referral.referrer_organization_id,
+        requester = Reference(type="Organization", display=referrer_name or referral.referrer_organization_id,
                               identifier=Identifier(system=organisations, value=referral.referrer_organization_id))
     else:
         requester = Reference(display=referral.referrer_id or "referring organisation not recorded")

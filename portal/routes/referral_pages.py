@@ -157,7 +157,9 @@ def referral_fhir(request: Request, db: Db, editor: Editor, referral_id: RowId) 
         opened = store.open_details(db, _seal(request), referral_id, editor.id, acting)
     except SealError:
         raise HTTPException(status_code=503, detail="key") from None
-    bundle = fhir.as_fhir(opened, load_listing(db, found.service_id) or {}, request.app.state.settings.link(""))
+    referrer = db.execute("select name from organizations where id = ?", [found.referrer_organization_id]).fetchone()
+    bundle = fhir.as_fhir(opened, load_listing(db, found.service_id) or {}, request.app.state.settings.link(""),
+                          referrer[0] if referrer else "")
     return Response(json.dumps(bundle, ensure_ascii=False), media_type="application/fhir+json", headers={
         "Content-Disposition": f'attachment; filename="{found.reference}.fhir.json"', "Cache-Control": "no-store"})
 

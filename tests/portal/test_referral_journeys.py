@@ -14,6 +14,7 @@ import sqlite_utils
 import time_machine
 from fastapi.testclient import TestClient
 
+from directory.translations import load_listing
 from portal.app import create_app
 from portal.i18n import translator
 from portal.settings import Settings
@@ -250,6 +251,9 @@ def test_a_referral_downloads_as_fhir_for_its_organisations_only_and_the_look_is
     bundle = json.loads(got.text)
     kinds = sorted(entry["resource"]["resourceType"] for entry in bundle["entry"])
     assert bundle["resourceType"] == "Bundle" and kinds == ["Patient", "ServiceRequest"]
+    [request] = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "ServiceRequest"]
+    assert request["requester"] == {"display": "self-referral"} and request["code"]["text"] == load_listing(
+        db, listing)["name"]
     assert db.execute("select count(*) from referral_views where referral_id = ?", [made.id]).fetchone()[0] == 1
     client.cookies.clear()
     sign_in(client, people["editor_b"].email)
@@ -294,3 +298,35 @@ def test_nothing_a_resident_wrote_reaches_the_log(client: TestClient, db, people
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in ("Zainab", "900999", "Pike", "twins"):
         assert secret not in logged
+
+
+
+def test_the_insight_page_and_its_csv_count_referrals_with_small_numbers_hidden(client: TestClient, db,  # noqa: ANN001
+                                                                               people) -> None:
+    food = taking(db, "Catford food bank")
+    org = db.execute("select organization_id from services where id = ?", [food]).fetchone()[0]
+    for i in range(7):
+        made = store.refer(db, seal(db), service_id=food, channel=store.WEB if i < 6 else store.KIOSK,
+                           name=f"Zainab Quist {i}", phone="07700 900123", consent_text="Agreed",
+                           consent_by="resident", need="food", neighbourhood=3)
+        if i == 0:
+            store.decline(db, made.id, "capacity", "", "r", org)
+    sign_in(client, people["engagement_lead"].email)
+    page = client.get("/insight/referrals").text
+    assert "Zainab" not in page
+    tables = {}
+    for table in page.split("<caption")[1:]:
+        caption = re.search(r">([^<]+)</caption>", table).group(1)
+        tables[caption] = dict(re.findall(r'<th scope="row" class="govuk-table__header" dir="auto">([^<]+)</th>'
+                                          r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]+)</td>',
+                                          table))
+    assert tables["Need"]["Food"] == "7" and tables["Neighbourhood"]["Neighbourhood 3 (South East Lewisham)"] == "7"
+    assert tables["How it was made"]["Resident, at a kiosk"] == "&lt;5"
+    # Three channels hidden (two are 0): 7 - 6 says one referral came some other way, never which.
+    assert tables["How it was made"]["Resident, on the website"] == "6"
+    assert tables["Unmet need: declined for no capacity"]["Food"] == "&lt;5"
+    csv = client.get("/insight/referrals.csv").content.decode("utf-8-sig").splitlines()
+    assert csv[0] == "breakdown,group,count" and "All referrals,Total,7" in csv and "Zainab" not in "".join(csv)
+    assert "Unmet need: declined for no capacity,Food,<5" in csv
+    polish = client.get("/pl/insight/referrals").text
+    assert "Żywność" in polish or "Jedzenie" in polish  # the categories in the reader's language

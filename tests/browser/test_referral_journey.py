@@ -30,6 +30,18 @@ def listing(live_db: Path) -> tuple[str, str]:
     return service, org
 
 
+def auditor(page):  # noqa: ANN001, ANN201
+    """audit(name) runs axe-core on the page as it is and keeps any violations under that name in `found`."""
+    found: dict[str, list] = {}
+
+    def audit(name: str) -> None:
+        violations = _axe_violations(page)
+        if violations:
+            found[name] = violations
+
+    return audit, found
+
+
 def sign_in(page, base: str, language: str = "en") -> None:  # noqa: ANN001
     sign_in_as(page, base, EDITOR, language)
 
@@ -89,12 +101,7 @@ def test_referral_pages_have_no_axe_violations(audited, live_server: str, live_d
     service, org = listing
     intake.save(live_database(live_db), service, "axe", True, "We ring back within two working days",
                 ["Do you have children under 5?"])
-    found = {}
-
-    def audit(name: str) -> None:
-        violations = _axe_violations(audited)
-        if violations:
-            found[name] = violations
+    audit, found = auditor(audited)
 
     base = f"{live_server}/{language}"
     audited.goto(f"{base}/services/{service}/contact-me")
@@ -239,12 +246,7 @@ def test_the_other_referral_pages_have_no_axe_violations(audited, live_server: s
                                                          listing: tuple[str, str], hub: str, language: str) -> None:
     service, org = listing
     intake.save(live_database(live_db), service, "axe", True, "", ["Do you have children under 5?"])
-    found = {}
-
-    def audit(name: str) -> None:
-        violations = _axe_violations(audited)
-        if violations:
-            found[name] = violations
+    audit, found = auditor(audited)
 
     base = f"{live_server}/{language}"
     audited.goto(f"{base}/kiosk/chat")

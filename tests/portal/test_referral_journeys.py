@@ -45,6 +45,15 @@ def seal(db: sqlite_utils.Database) -> Seal:
     return Seal(Settings(db=database_path(db)).referral_key_list())
 
 
+def mailing(seeded_path: Path, inbox) -> tuple:  # noqa: ANN001
+    """A portal that sends email to the test's inbox: (inbox, settings, database, the sweep's people)."""
+    handler, port = inbox
+    settings = Settings(db=seeded_path, secret_key="x", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
+                        public_url="https://portal.example.org")
+    db = sqlite_utils.Database(seeded_path)
+    return handler, settings, db, staff(db)
+
+
 def taking(db: sqlite_utils.Database, name: str) -> str:
     service_id = db.execute("select id from services where name = ?", [name]).fetchone()[0]
     intake.save(db, service_id, "t", True, "", ["Is there a child under 5?"])
@@ -138,11 +147,7 @@ def test_an_organisation_sees_who_looked_at_its_referrals_and_no_other_can(clien
 
 
 def test_moderators_see_late_referrals_and_the_worker_reminds_each_organisation_once(seeded_path, inbox) -> None:  # noqa: ANN001
-    handler, port = inbox
-    settings = Settings(db=seeded_path, secret_key="x", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
-                        public_url="https://portal.example.org")
-    db = sqlite_utils.Database(seeded_path)
-    people = staff(db)
+    handler, settings, db, people = mailing(seeded_path, inbox)
     receiver = people["editor_a"]
     listing = db.execute("select id from services where organization_id = ? order by name limit 1",
                          [receiver.organizations[0]]).fetchone()[0]
@@ -261,11 +266,7 @@ def test_a_referral_downloads_as_fhir_for_its_organisations_only_and_the_look_is
 
 
 def test_the_referrer_hears_by_email_when_the_referral_is_answered_and_no_details_travel(seeded_path, inbox) -> None:  # noqa: ANN001
-    handler, port = inbox
-    settings = Settings(db=seeded_path, secret_key="x", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
-                        public_url="https://portal.example.org")
-    db = sqlite_utils.Database(seeded_path)
-    people = staff(db)
+    handler, settings, db, people = mailing(seeded_path, inbox)
     worker, receiver = people["editor_b"], people["editor_a"]
     listing = db.execute("select id from services where organization_id = ? order by name limit 1",
                          [receiver.organizations[0]]).fetchone()[0]

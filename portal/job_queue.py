@@ -83,12 +83,21 @@ class JobQueue:
         return sum(self.submit_once(SYNC, name, {"source": name}, "schedule") is not None for name in wanted)
 
     def queue_referral_upkeep(self) -> int:
-        """Every hour: remind organisations of late referrals, and erase details kept past their time. Each is a
-        job like any other (listed, retried), never work inside a web request; returns how many were queued."""
+        """Every hour: remind organisations of late referrals not yet reminded (when email is set up), and erase
+        details kept past their time. Each is a job like any other (listed, retried), never work inside a web
+        request, and queued only when there is something to do; returns how many were queued."""
+        from portal import mail
         from portal.job_kinds import REFERRAL_ERASURE, REFERRAL_REMINDERS
+        from referrals import follow_up, store
 
-        return sum(self.submit_once(kind, "referrals", {}, "schedule") is not None
-                   for kind in (REFERRAL_REMINDERS, REFERRAL_ERASURE))
+        settings = self.settings
+        with closing(connect(settings.db)) as db:
+            late = mail.configured(settings) and any(
+                not item.reminded for item in follow_up.overdue(db, accept_days=settings.referral_accept_days,
+                                                                contact_days=settings.referral_contact_days))
+            due = bool(store.due_for_erasure(db, settings.referral_keep_months))
+        wanted = [kind for kind, needed in ((REFERRAL_REMINDERS, late), (REFERRAL_ERASURE, due)) if needed]
+        return sum(self.submit_once(kind, "referrals", {}, "schedule") is not None for kind in wanted)
 
     def retry(self, job_id: int) -> bool:
         """Queue a failed job again; False if it had not failed."""

@@ -338,14 +338,20 @@ def events(db: sqlite_utils.Database, referral_id: int) -> list[tuple[str, str, 
         f"select kind, detail, at, by_user from referral_events where referral_id in ({marks}) order by id", ids)]
 
 
-def erase_closed(db: sqlite_utils.Database, months: int = KEEP_MONTHS, now: datetime | None = None) -> int:
-    """Erase the details of referrals closed more than `months` ago; returns how many. Counts and events stay."""
+def due_for_erasure(db: sqlite_utils.Database, months: int = KEEP_MONTHS, now: datetime | None = None) -> list[int]:
+    """Referrals closed more than `months` ago whose details are still kept."""
     moment = now or datetime.now(UTC)
     year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
     cutoff = moment.replace(year=year, month=month + 1, day=min(moment.day, 28)).isoformat(timespec="seconds")
+    return [row[0] for row in db.execute("select id from referrals where closed_at is not null and closed_at < ? "
+                                         "and erased_at is null", [cutoff])]
+
+
+def erase_closed(db: sqlite_utils.Database, months: int = KEEP_MONTHS, now: datetime | None = None) -> int:
+    """Erase the details of referrals closed more than `months` ago; returns how many. Counts and events stay."""
+    moment = now or datetime.now(UTC)
     nulls = ", ".join(f"{name}_sealed = null" for name in SEALED)
-    due = [row[0] for row in db.execute("select id from referrals where closed_at is not null and closed_at < ? "
-                                        "and erased_at is null", [cutoff])]
+    due = due_for_erasure(db, months, moment)
     marks = ", ".join("?" for _ in due)
     with db.atomic():
         db.execute(f"update referrals set {nulls}, erased_at = ? where id in ({marks})",

@@ -88,7 +88,7 @@ def inbox(request: Request, db: Db, editor: Editor, organization_id: str) -> Res
     """The referrals an organisation received and those it made, newest first: references and states only."""
     owns(editor, organization_id)
     received, made = store.received(db, organization_id), store.made(db, organization_id)
-    names = {r.service_id: (load_listing(db, r.service_id) or {}).get("name", "") for r in received + made}
+    names = _listing_names(db, [r.service_id for r in received + made])
     return render(request, db, "manage/referral_inbox.html", organization_id=organization_id, referrals=received,
                   made=made, names=names)
 
@@ -100,6 +100,14 @@ def access_log(request: Request, db: Db, editor: Editor, organization_id: str) -
     people = {u.id: u.name for u in users.everyone(db)}
     looks = [(look, people.get(look.user_id, "—")) for look in store.access_log(db, organization_id)]
     return render(request, db, "manage/referral_access.html", organization_id=organization_id, looks=looks)
+
+
+def _listing_names(db: Db, service_ids: list[str]) -> dict[str, str]:
+    """Listings' names in one query: a list of referrals needs only these, not each whole listing."""
+    wanted = sorted(set(service_ids))
+    marks = ", ".join("?" for _ in wanted)
+    found = dict(db.execute(f"select id, name from services where id in ({marks})", wanted).fetchall())
+    return {service_id: found.get(service_id, "") for service_id in wanted}
 
 
 def _acting(editor: User, found: store.Referral) -> str:
@@ -286,7 +294,7 @@ def late_referrals(request: Request, db: Db) -> Response:
     late = follow_up.overdue(db, accept_days=settings.referral_accept_days,
                              contact_days=settings.referral_contact_days)
     names = dict(db.execute("select id, name from organizations").fetchall())
-    listings = {item.service_id: (load_listing(db, item.service_id) or {}).get("name", "") for item in late}
+    listings = _listing_names(db, [item.service_id for item in late])
     return render(request, db, "moderation/referrals.html", late=late, organisations=names, listings=listings,
                   accept_days=settings.referral_accept_days, contact_days=settings.referral_contact_days)
 

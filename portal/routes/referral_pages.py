@@ -110,6 +110,14 @@ def _listing_names(db: Db, service_ids: list[str]) -> dict[str, str]:
     return {service_id: found.get(service_id, "") for service_id in wanted}
 
 
+def _referral_for(db: Db, editor: User, referral_id: int) -> tuple[store.Referral, str]:
+    """The referral (404 if none) and the organisation this person opens it for (403 if neither of its two)."""
+    found = store.summary(db, referral_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="referral")
+    return found, _acting(editor, found)
+
+
 def _acting(editor: User, found: store.Referral) -> str:
     """The organisation this person opens a referral for: the receiving one, else the one that referred; else 403."""
     acting = next((o for o in (found.organization_id, found.referrer_organization_id) if editor.edits_for(o)), None)
@@ -122,10 +130,7 @@ def _referral_page(request: Request, db: Db, editor: User, referral_id: int,
                    problems: list[ResidentError] | None = None, **values: str) -> Response:
     """One referral with the resident's details, for the receiving or referring organisation; the look is
     recorded first. The receiving organisation answers it here; either passes on a declined one."""
-    found = store.summary(db, referral_id)
-    if found is None:
-        raise HTTPException(status_code=404, detail="referral")
-    acting = _acting(editor, found)
+    found, acting = _referral_for(db, editor, referral_id)
     errors = by_field(request_translator(request), problems or [], "action")
     passed = store.summary(db, found.passed_on_to) if found.passed_on_to else None
     earlier = store.summary(db, found.passed_on_from) if found.passed_on_from else None
@@ -155,10 +160,7 @@ def referral_page(request: Request, db: Db, editor: Editor, referral_id: RowId) 
 def referral_fhir(request: Request, db: Db, editor: Editor, referral_id: RowId) -> Response:
     """The referral as FHIR R4 (a ServiceRequest with a minimal Patient), for a system that speaks FHIR; opening
     it is a look at the details, recorded like any other."""
-    found = store.summary(db, referral_id)
-    if found is None:
-        raise HTTPException(status_code=404, detail="referral")
-    acting = _acting(editor, found)
+    found, acting = _referral_for(db, editor, referral_id)
     if found.erased_at:
         raise HTTPException(status_code=410, detail="erased")
     try:

@@ -331,3 +331,13 @@ def test_the_insight_page_and_its_csv_count_referrals_with_small_numbers_hidden(
     assert "Unmet need: declined for no capacity,Food,<5" in csv
     polish = client.get("/pl/insight/referrals").text
     assert "Żywność" in polish or "Jedzenie" in polish  # the categories in the reader's language
+
+
+def test_at_a_kiosk_a_listing_the_visitor_was_shown_can_be_asked_to_call_them(no_assistant: TestClient, db) -> None:  # noqa: ANN001
+    page = _press(no_assistant, "/kiosk/chat", "Food").text
+    shown = re.search(r'href="/kiosk/services/([0-9a-f-]{36})"', page).group(1)
+    intake.save(db, shown, "t", True, "", [])
+    listing = no_assistant.get(f"/kiosk/services/{shown}").text
+    assert f'href="/kiosk/services/{shown}/contact-me"' in listing  # the kiosk's own form, never the website's
+    form = no_assistant.get(f"/kiosk/services/{shown}/contact-me")
+    assert form.status_code == 200 and "np-keypad" in form.text

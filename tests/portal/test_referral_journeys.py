@@ -86,7 +86,8 @@ def test_a_link_worker_refers_someone_with_their_consent_and_sees_every_status_c
         "Is there a child under 5?": "Yes"}
     mine = client.get(f"/manage/organisations/{worker.organizations[0]}/referrals").text
     assert made.reference in mine and "Hodan" not in mine
-    assert "New" in client.get(page).text
+    shown = client.get(page).text
+    assert "New" in shown and '<span lang="ar" dir="auto">أوافق' in shown  # read aloud in its own language
 
     client.cookies.clear()
     sign_in(client, receiver.email)
